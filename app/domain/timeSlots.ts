@@ -1,0 +1,46 @@
+/** A wall-clock interval in the event's time zone, as YYYY-MM-DDTHH:MM strings. */
+export interface LocalInterval {
+  localStart: string;
+  localEnd: string;
+}
+
+export function toLocalDateTime(date: string, time: string): string {
+  return `${date}T${time}`;
+}
+
+/** Two intervals overlap when each starts before the other ends; touching is fine. */
+export function overlaps(a: LocalInterval, b: LocalInterval): boolean {
+  return a.localStart < b.localEnd && b.localStart < a.localEnd;
+}
+
+export type SlotProblem = { field: "ends"; message: string } | { field: "starts"; message: string };
+
+/** Checks a new slot against the event's existing ones; null when it fits. */
+export function checkNewSlot(
+  slot: LocalInterval,
+  existing: ReadonlyArray<LocalInterval & { label?: string }>,
+): SlotProblem | null {
+  if (slot.localEnd <= slot.localStart) {
+    return { field: "ends", message: "A time slot must end after it starts." };
+  }
+  const clash = existing.find((other) => overlaps(slot, other));
+  if (clash) {
+    return {
+      field: "starts",
+      message: `This overlaps the slot ${formatRange(clash)}. Time slots may touch but not overlap.`,
+    };
+  }
+  return null;
+}
+
+export function formatTime(local: string): string {
+  return local.slice(11, 16);
+}
+
+export function formatRange(slot: LocalInterval): string {
+  return `${formatTime(slot.localStart)}–${formatTime(slot.localEnd)}`;
+}
+
+export function sortSlots<T extends LocalInterval>(slots: readonly T[]): T[] {
+  return [...slots].sort((a, b) => a.localStart.localeCompare(b.localStart));
+}

@@ -1,0 +1,57 @@
+import { z } from "zod";
+
+/**
+ * The typed real-time contract shared by the server (hub.server.ts) and the
+ * browser (useEventChannel.ts). docs/realtime.md describes it for people
+ * writing other clients; keep the two in step.
+ */
+
+/** What a client sends to follow an event. */
+export const joinEventPayload = z.object({ slug: z.string().min(1).max(80) });
+export type JoinEventPayload = z.infer<typeof joinEventPayload>;
+
+/** Parts of an event whose change makes clients reload their page data. */
+export const changeScopes = ["event", "rooms", "slots", "pitches", "grid", "items"] as const;
+export type ChangeScope = (typeof changeScopes)[number];
+
+export interface EventChanged {
+  eventId: string;
+  scope: ChangeScope;
+  /** Set when the change concerns one session (pitch) only. */
+  pitchId?: string;
+}
+
+export interface TallyUpdate {
+  eventId: string;
+  /** Latest vote count per pitch, only for pitches that changed since the last tick. */
+  tallies: Record<string, number>;
+}
+
+export type Ack<T extends object = object> = ({ ok: true } & T) | { ok: false; error: string };
+
+export interface JoinedEvent {
+  eventId: string;
+  isOrganiser: boolean;
+  attendeeId: string | null;
+}
+
+export interface ServerToClientEvents {
+  "event:changed": (change: EventChanged) => void;
+  "votes:tallies": (update: TallyUpdate) => void;
+}
+
+export interface ClientToServerEvents {
+  "event:join": (payload: JoinEventPayload, ack: (result: Ack<JoinedEvent>) => void) => void;
+}
+
+export type InterServerEvents = Record<string, never>;
+
+export interface SocketData {
+  cookieHeader: string;
+  ip: string;
+}
+
+/** The Socket.IO room that carries one event's broadcasts. */
+export function eventRoom(eventId: string): string {
+  return `event:${eventId}`;
+}

@@ -1,0 +1,163 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
+import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import QRCode from "qrcode";
+import { z } from "zod";
+import { LinksPanel } from "../components/admin/LinksPanel";
+import { PasscodePanel } from "../components/admin/PasscodePanel";
+import { RoomsPanel } from "../components/admin/RoomsPanel";
+import { SlotsPanel } from "../components/admin/SlotsPanel";
+import { VotingPanel } from "../components/admin/VotingPanel";
+import {
+  passcodeSettingSchema,
+  removeRoomSchema,
+  removeSlotSchema,
+  roomSchema,
+  timeSlotSchema,
+  votingSettingsSchema,
+} from "../schemas/event";
+import { claimOrganiser, setPasscode, setPitchingOpen, setVotingOpen, updateVotingSettings } from "../services/events.server";
+import { asResponse, loadViewer, publicOrigin, requireViewer, setIdentityEntry } from "../services/request.server";
+import { addRoom, addTimeSlot, listRooms, listTimeSlots, placementCounts, removeRoom, removeTimeSlot } from "../services/venue.server";
+import { requireOrganiser } from "../services/viewer.server";
+import { replyFor } from "../utils/forms";
+import { handleForm } from "../utils/forms.server";
+
+export const meta: MetaFunction = () => [{ title: "Organiser console · Unconf" }];
+
+const NOT_ORGANISER =
+  "This is the organiser console. Open the organiser link you were given when the event was created (or ask a co-organiser for it).";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const url = new URL(request.url);
+  const key = url.searchParams.get("key");
+  if (key !== null) {
+    // An organiser link: remember the key in the cookie, then drop it from the address bar.
+    let event: ReturnType<typeof claimOrganiser>;
+    try {
+      event = claimOrganiser(context, params.slug ?? "", key);
+    } catch (error) {
+      throw asResponse(error);
+    }
+    const cookie = await setIdentityEntry(context, request, "o", event.id, key);
+    url.searchParams.delete("key");
+    throw redirect(`${url.pathname}${url.search}`, { headers: { "Set-Cookie": cookie } });
+  }
+  const viewer = await loadViewer(context, request, params.slug);
+  if (!viewer.isOrganiser) throw new Response(NOT_ORGANISER, { status: 403 });
+  const { event } = viewer;
+  const origin = publicOrigin(context, request);
+  const attendeeLink = `${origin}/e/${event.slug}`;
+  const qrSvg = await QRCode.toString(attendeeLink, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  const counts = placementCounts(context, event.id);
+  return {
+    event: {
+      date: event.date,
+      timeZone: event.timeZone,
+      hasPasscode: Boolean(event.passcodeHash),
+      votingOpen: event.votingOpen,
+      pitchingOpen: event.pitchingOpen,
+      votesPerAttendee: event.votesPerAttendee,
+      blindVoting: event.blindVoting,
+      shufflePitches: event.shufflePitches,
+    },
+    attendeeLink,
+    organiserLink: viewer.organiserKey ? `${origin}/e/${event.slug}/admin?key=${viewer.organiserKey}` : null,
+    qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString("base64")}`,
+    rooms: listRooms(context, event.id).map(({ id, name, capacity }) => ({ id, name, capacity })),
+    slots: listTimeSlots(context, event.id).map(({ id, localStart, localEnd, kind, label }) => ({
+      id,
+      localStart,
+      localEnd,
+      kind,
+      label,
+    })),
+    placed: counts,
+  };
+}
+
+const noFields = z.object({});
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  try {
+    requireOrganiser(viewer);
+  } catch (error) {
+    throw asResponse(error);
+  }
+  const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  switch (intent) {
+    case "add-room":
+      return handleForm(formData, intent, roomSchema, (v) => addRoom(context, viewer, v));
+    case "remove-room":
+      return handleForm(formData, intent, removeRoomSchema, async (v) => {
+        const { unscheduled } = await removeRoom(context, viewer, v.roomId);
+        return unscheduled ? `${unscheduled} session(s) moved back to “Not scheduled yet”.` : undefined;
+      });
+    case "add-slot":
+      return handleForm(formData, intent, timeSlotSchema, (v) => addTimeSlot(context, viewer, v));
+    case "remove-slot":
+      return handleForm(formData, intent, removeSlotSchema, async (v) => {
+        const { unscheduled } = await removeTimeSlot(context, viewer, v.slotId);
+        return unscheduled ? `${unscheduled} session(s) moved back to “Not scheduled yet”.` : undefined;
+      });
+    case "voting-settings":
+      return handleForm(formData, intent, votingSettingsSchema, async (v) => {
+        await updateVotingSettings(context, viewer, v);
+        return "Voting settings saved.";
+      });
+    case "open-voting":
+    case "close-voting":
+      return handleForm(formData, intent, noFields, () => setVotingOpen(context, viewer, intent === "open-voting"));
+    case "open-pitching":
+    case "close-pitching":
+      return handleForm(formData, intent, noFields, () => setPitchingOpen(context, viewer, intent === "open-pitching"));
+    case "set-passcode":
+      return handleForm(formData, intent, passcodeSettingSchema, async (v) => {
+        await setPasscode(context, viewer, v);
+        return v.passcode ? "Passcode set." : "Passcode removed: the event is public.";
+      });
+    default:
+      throw new Response("Unknown action.", { status: 400 });
+  }
+}
+
+export default function Admin() {
+  const data = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>();
+  const [searchParams] = useSearchParams();
+  const notice = actionData && "notice" in actionData ? actionData.notice : undefined;
+  return (
+    <main id="main" className="page">
+      <h1>Organiser console</h1>
+      {searchParams.get("created") ? (
+        <p className="notice">
+          Your event is ready. Keep the organiser link safe: it is the only way back in here from another device.
+        </p>
+      ) : null}
+      {notice ? (
+        <p className="notice" role="status">
+          {notice}
+        </p>
+      ) : null}
+      <div className="grid-2">
+        <LinksPanel attendeeLink={data.attendeeLink} organiserLink={data.organiserLink} qrDataUri={data.qrDataUri} />
+        <VotingPanel settings={data.event} reply={replyFor(actionData, "voting-settings")} />
+        <RoomsPanel
+          rooms={data.rooms}
+          placed={data.placed.byRoom}
+          addReply={replyFor(actionData, "add-room")}
+          removeReply={replyFor(actionData, "remove-room")}
+        />
+        <SlotsPanel
+          slots={data.slots}
+          eventDate={data.event.date}
+          placed={data.placed.bySlot}
+          addReply={replyFor(actionData, "add-slot")}
+          removeReply={replyFor(actionData, "remove-slot")}
+        />
+        <PasscodePanel hasPasscode={data.event.hasPasscode} reply={replyFor(actionData, "set-passcode")} />
+      </div>
+    </main>
+  );
+}

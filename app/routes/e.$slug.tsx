@@ -1,0 +1,60 @@
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { NavLink, Outlet, isRouteErrorResponse, useLoaderData, useParams, useRouteError } from "@remix-run/react";
+import { PasscodeForm } from "../components/PasscodeForm";
+import { LiveChannel, LiveIndicator } from "../realtime/LiveChannel";
+import { requireViewer } from "../services/request.server";
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  return {
+    event: { id: viewer.event.id, slug: viewer.event.slug, name: viewer.event.name },
+    isOrganiser: viewer.isOrganiser,
+    attendeeId: viewer.attendee?.id ?? null,
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.name} · Unconf` : "Unconf" }];
+
+export default function EventLayout() {
+  const { event, isOrganiser, attendeeId } = useLoaderData<typeof loader>();
+  const base = `/e/${event.slug}`;
+  return (
+    <LiveChannel slug={event.slug} identityKey={`${attendeeId ?? ""}:${isOrganiser}`}>
+      <header className="site-header">
+        <div className="bar">
+          <a className="event-name" href={base}>
+            {event.name}
+          </a>
+          <LiveIndicator />
+          <nav className="site-nav" aria-label="Event">
+            <ul>
+              <li>
+                <NavLink to={base} end>
+                  Pitches
+                </NavLink>
+              </li>
+              <li>
+                <NavLink to={`${base}/grid`}>Grid</NavLink>
+              </li>
+              {isOrganiser ? (
+                <li>
+                  <NavLink to={`${base}/admin`}>Admin</NavLink>
+                </li>
+              ) : null}
+            </ul>
+          </nav>
+        </div>
+      </header>
+      <Outlet />
+    </LiveChannel>
+  );
+}
+
+export function ErrorBoundary() {
+  const error = useRouteError();
+  const { slug = "" } = useParams();
+  if (isRouteErrorResponse(error) && error.status === 403 && error.data === "passcode") {
+    return <PasscodeForm slug={slug} />;
+  }
+  throw error;
+}

@@ -1,0 +1,8 @@
+import { z } from "zod";
+
+export const joinSchema = z.object({
+  /** May be left blank: the attendee is then anonymous. */
+  name: z.string().trim().max(60, "A name can be at most 60 characters.").default(""),
+  nameInWriteups: z.boolean().default(false),
+});
+export type JoinInput = z.infer<typeof joinSchema>;

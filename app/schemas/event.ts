@@ -1,0 +1,100 @@
+import { z } from "zod";
+
+/** Input schemas shared by forms (conform, in the browser too) and services. */
+
+export function isTimeZone(value: string): boolean {
+  try {
+    new Intl.DateTimeFormat("en", { timeZone: value });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+export const isoDate = z
+  .string({ required_error: "Enter a date." })
+  .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
+  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "That is not a real date.");
+
+export const clockTime = z
+  .string({ required_error: "Enter a time." })
+  .regex(/^([01]\d|2[0-3]):[0-5]\d$/, "Enter a time as HH:MM (24-hour).");
+
+const passcode = z
+  .string()
+  .trim()
+  .min(4, "A passcode needs at least 4 characters.")
+  .max(64, "A passcode can be at most 64 characters.");
+
+export const createEventSchema = z.object({
+  name: z
+    .string({ required_error: "Give the event a name." })
+    .trim()
+    .min(1, "Give the event a name.")
+    .max(120, "The event name can be at most 120 characters."),
+  date: isoDate,
+  timeZone: z
+    .string({ required_error: "Choose a time zone." })
+    .refine(isTimeZone, "Choose a time zone from the list."),
+  passcode: passcode.optional(),
+});
+export type CreateEventInput = z.infer<typeof createEventSchema>;
+
+export const votingSettingsSchema = z.object({
+  votesPerAttendee: z
+    .number({ required_error: "Enter how many votes each attendee has.", invalid_type_error: "Enter a whole number." })
+    .int("Enter a whole number.")
+    .min(1, "Each attendee needs at least 1 vote.")
+    .max(50, "At most 50 votes per attendee."),
+  blindVoting: z.boolean().default(false),
+  shufflePitches: z.boolean().default(false),
+});
+export type VotingSettingsInput = z.infer<typeof votingSettingsSchema>;
+
+export const passcodeSettingSchema = z.object({ passcode: passcode.optional() });
+export const enterPasscodeSchema = z.object({
+  passcode: z.string({ required_error: "Enter the event passcode." }).max(64, "That passcode is too long."),
+});
+
+export const roomSchema = z.object({
+  name: z
+    .string({ required_error: "Give the room a name." })
+    .trim()
+    .min(1, "Give the room a name.")
+    .max(60, "A room name can be at most 60 characters."),
+  capacity: z
+    .number({ required_error: "Enter how many people fit in the room.", invalid_type_error: "Enter a whole number." })
+    .int("Enter a whole number.")
+    .min(1, "A room holds at least 1 person.")
+    .max(100000, "That capacity is too large."),
+});
+export type RoomInput = z.infer<typeof roomSchema>;
+
+export const slotKinds = ["sessions", "break", "plenary"] as const;
+
+export const timeSlotSchema = z.object({
+  day: isoDate.optional(),
+  starts: clockTime,
+  ends: clockTime,
+  kind: z.enum(slotKinds, { errorMap: () => ({ message: "Choose sessions, break or plenary." }) }).default("sessions"),
+  label: z.string().trim().max(60, "A label can be at most 60 characters.").optional(),
+});
+export type TimeSlotInput = z.infer<typeof timeSlotSchema>;
+
+export const idSchema = z.string().min(1).max(64);
+
+/** "Open an event": a pasted link (…/e/slug/…) or a bare slug, reduced to the slug. */
+export const openEventSchema = z.object({
+  address: z
+    .string({ required_error: "Paste the event's link or type its short name." })
+    .trim()
+    .max(500, "That is too long to be an event link.")
+    .transform((value) => {
+      const match = value.match(/\/e\/([a-z0-9-]+)/i);
+      return (match?.[1] ?? value).toLowerCase();
+    })
+    .pipe(z.string().regex(/^[a-z0-9-]{1,80}$/, "That does not look like an event link or short name.")),
+});
+
+export const removeRoomSchema = z.object({ roomId: idSchema });
+export const removeSlotSchema = z.object({ slotId: idSchema });

@@ -1,0 +1,150 @@
+import { eq, like, or } from "drizzle-orm";
+import { type Event, events } from "../../db/schema";
+import { slugify, uniqueSlug } from "../domain/slug";
+import {
+  type CreateEventInput,
+  createEventSchema,
+  enterPasscodeSchema,
+  passcodeSettingSchema,
+  votingSettingsSchema,
+} from "../schemas/event";
+import { audit } from "./audit.server";
+import type { ServiceContext } from "./context.server";
+import { ServiceError } from "./errors";
+import { hashSecret, sameSecret, tagOf } from "./identity.server";
+import { newId, newSecretKey } from "./ids.server";
+import { validate } from "./validate";
+import { type Viewer, findEventBySlug, requireOrganiser } from "./viewer.server";
+
+/** Creates an event; the organiser key is returned once and only its hash is kept. */
+export async function createEvent(
+  ctx: ServiceContext,
+  input: unknown,
+  who: { ip: string },
+): Promise<{ event: Event; organiserKey: string }> {
+  await ctx.limiter.consume({ ip: who.ip });
+  const data: CreateEventInput = validate(createEventSchema, input);
+  const organiserKey = newSecretKey();
+  const base = slugify(data.name);
+  const event = ctx.db.transaction((tx) => {
+    const taken = new Set(
+      tx
+        .select({ slug: events.slug })
+        .from(events)
+        .where(or(eq(events.slug, base), like(events.slug, `${base}-%`)))
+        .all()
+        .map((row) => row.slug),
+    );
+    const created = tx
+      .insert(events)
+      .values({
+        id: newId(),
+        slug: uniqueSlug(base, taken),
+        name: data.name,
+        date: data.date,
+        timeZone: data.timeZone,
+        organiserKeyHash: hashSecret(organiserKey),
+        passcodeHash: data.passcode ? hashSecret(data.passcode) : null,
+      })
+      .returning()
+      .get();
+    audit(tx, { eventId: created.id, action: "event.create", detail: { name: data.name } });
+    return created;
+  });
+  return { event, organiserKey };
+}
+
+/** Checks an organiser link's key; the caller then remembers it in the cookie. */
+export function claimOrganiser(ctx: Pick<ServiceContext, "db">, slug: string, key: string): Event {
+  const event = findEventBySlug(ctx, slug);
+  if (!event) throw new ServiceError("not_found", "There is no event at this address.");
+  if (!key || key.length > 200 || !sameSecret(key, event.organiserKeyHash)) {
+    throw new ServiceError(
+      "forbidden",
+      "That organiser link is not valid for this event. Ask whoever created the event for the current link.",
+    );
+  }
+  return event;
+}
+
+/**
+ * Checks a passcode typed by a visitor and returns the tag the caller keeps in
+ * the cookie. Rate-limited per IP, so guessing is slow.
+ */
+export async function enterPasscode(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<string> {
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { passcode } = validate(enterPasscodeSchema, input);
+  if (!viewer.event.passcodeHash || !sameSecret(passcode, viewer.event.passcodeHash)) {
+    throw new ServiceError("forbidden", "That passcode is not right. Ask an organiser for it.", {
+      passcode: ["That passcode is not right. Ask an organiser for it."],
+    });
+  }
+  return tagOf(viewer.event.passcodeHash);
+}
+
+function updateEvent(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  changes: Partial<Event>,
+  action: string,
+  detail: Record<string, unknown>,
+): Event {
+  const updated = ctx.db.transaction((tx) => {
+    const row = tx.update(events).set(changes).where(eq(events.id, viewer.event.id)).returning().get();
+    audit(tx, { eventId: viewer.event.id, action, detail });
+    return row;
+  });
+  ctx.publish.changed(viewer.event.id, "event");
+  return updated;
+}
+
+export async function updateVotingSettings(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(votingSettingsSchema, input);
+  return updateEvent(ctx, viewer, data, "event.voting-settings", data);
+}
+
+export async function setVotingOpen(ctx: ServiceContext, viewer: Viewer, open: boolean): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  return updateEvent(ctx, viewer, { votingOpen: open }, open ? "voting.open" : "voting.close", {});
+}
+
+export async function setPitchingOpen(ctx: ServiceContext, viewer: Viewer, open: boolean): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  return updateEvent(ctx, viewer, { pitchingOpen: open }, open ? "pitching.open" : "pitching.close", {});
+}
+
+/** Sets or clears the passcode; a new passcode sends everyone who used the old one back to the passcode form. */
+export async function setPasscode(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { passcode } = validate(passcodeSettingSchema, input);
+  return updateEvent(
+    ctx,
+    viewer,
+    { passcodeHash: passcode ? hashSecret(passcode) : null },
+    passcode ? "passcode.set" : "passcode.clear",
+    {},
+  );
+}
+
+/** Replaces the organiser key: every old organiser link and cookie stops working. */
+export function rotateOrganiserKey(ctx: Pick<ServiceContext, "db">, slug: string): { event: Event; organiserKey: string } {
+  const event = findEventBySlug(ctx, slug);
+  if (!event) throw new ServiceError("not_found", `There is no event with the slug "${slug}".`);
+  const organiserKey = newSecretKey();
+  const updated = ctx.db.transaction((tx) => {
+    const row = tx
+      .update(events)
+      .set({ organiserKeyHash: hashSecret(organiserKey) })
+      .where(eq(events.id, event.id))
+      .returning()
+      .get();
+    audit(tx, { eventId: event.id, action: "organiser-key.rotate" });
+    return row;
+  });
+  return { event: updated, organiserKey };
+}

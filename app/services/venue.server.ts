@@ -1,0 +1,156 @@
+import { and, asc, eq, sql } from "drizzle-orm";
+import { type Room, type TimeSlot, placements, rooms, timeSlots } from "../../db/schema";
+import { checkNewSlot, toLocalDateTime } from "../domain/timeSlots";
+import { idSchema, roomSchema, timeSlotSchema } from "../schemas/event";
+import { audit } from "./audit.server";
+import type { ServiceContext } from "./context.server";
+import { ServiceError } from "./errors";
+import { newId } from "./ids.server";
+import { validate } from "./validate";
+import { type Viewer, requireOrganiser } from "./viewer.server";
+
+/** Rooms and time slots: the frame of the grid. */
+
+export function listRooms(ctx: Pick<ServiceContext, "db">, eventId: string): Room[] {
+  return ctx.db
+    .select()
+    .from(rooms)
+    .where(eq(rooms.eventId, eventId))
+    .orderBy(asc(rooms.position), asc(rooms.createdAt))
+    .all();
+}
+
+export function listTimeSlots(ctx: Pick<ServiceContext, "db">, eventId: string): TimeSlot[] {
+  return ctx.db
+    .select()
+    .from(timeSlots)
+    .where(eq(timeSlots.eventId, eventId))
+    .orderBy(asc(timeSlots.localStart))
+    .all();
+}
+
+export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Room> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(roomSchema, input);
+  const eventId = viewer.event.id;
+  const room = ctx.db.transaction((tx) => {
+    const clash = tx
+      .select({ id: rooms.id })
+      .from(rooms)
+      .where(and(eq(rooms.eventId, eventId), sql`lower(${rooms.name}) = lower(${data.name})`))
+      .get();
+    if (clash) {
+      throw new ServiceError("conflict", `There is already a room called "${data.name}".`, {
+        name: [`There is already a room called "${data.name}".`],
+      });
+    }
+    const position =
+      tx
+        .select({ max: sql<number>`coalesce(max(${rooms.position}), -1)` })
+        .from(rooms)
+        .where(eq(rooms.eventId, eventId))
+        .get()?.max ?? -1;
+    const created = tx
+      .insert(rooms)
+      .values({ id: newId(), eventId, name: data.name, capacity: data.capacity, position: position + 1 })
+      .returning()
+      .get();
+    audit(tx, { eventId, action: "room.add", targetId: created.id, detail: { name: data.name } });
+    return created;
+  });
+  ctx.publish.changed(eventId, "rooms");
+  return room;
+}
+
+/** Removes a room; sessions placed in it go back to "Not scheduled yet". */
+export async function removeRoom(ctx: ServiceContext, viewer: Viewer, roomId: unknown): Promise<{ unscheduled: number }> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const id = validate(idSchema, roomId);
+  const eventId = viewer.event.id;
+  const unscheduled = ctx.db.transaction((tx) => {
+    const room = tx
+      .select()
+      .from(rooms)
+      .where(and(eq(rooms.id, id), eq(rooms.eventId, eventId)))
+      .get();
+    if (!room) throw new ServiceError("not_found", "That room is not part of this event (it may have been removed already).");
+    const moved = tx.delete(placements).where(eq(placements.roomId, id)).returning().all().length;
+    tx.delete(rooms).where(eq(rooms.id, id)).run();
+    audit(tx, { eventId, action: "room.remove", targetId: id, detail: { name: room.name, unscheduled: moved } });
+    return moved;
+  });
+  ctx.publish.changed(eventId, "rooms");
+  if (unscheduled > 0) ctx.publish.changed(eventId, "grid");
+  return { unscheduled };
+}
+
+export async function addTimeSlot(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<TimeSlot> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(timeSlotSchema, input);
+  const eventId = viewer.event.id;
+  const day = data.day ?? viewer.event.date;
+  const candidate = { localStart: toLocalDateTime(day, data.starts), localEnd: toLocalDateTime(day, data.ends) };
+  const slot = ctx.db.transaction((tx) => {
+    const existing = tx.select().from(timeSlots).where(eq(timeSlots.eventId, eventId)).all();
+    const problem = checkNewSlot(candidate, existing);
+    if (problem) throw new ServiceError("conflict", problem.message, { [problem.field]: [problem.message] });
+    const created = tx
+      .insert(timeSlots)
+      .values({ id: newId(), eventId, ...candidate, kind: data.kind, label: data.label ?? "" })
+      .returning()
+      .get();
+    audit(tx, { eventId, action: "slot.add", targetId: created.id, detail: candidate });
+    return created;
+  });
+  ctx.publish.changed(eventId, "slots");
+  return slot;
+}
+
+/** Removes a time slot; sessions placed in it go back to "Not scheduled yet". */
+export async function removeTimeSlot(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  slotId: unknown,
+): Promise<{ unscheduled: number }> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const id = validate(idSchema, slotId);
+  const eventId = viewer.event.id;
+  const unscheduled = ctx.db.transaction((tx) => {
+    const slot = tx
+      .select()
+      .from(timeSlots)
+      .where(and(eq(timeSlots.id, id), eq(timeSlots.eventId, eventId)))
+      .get();
+    if (!slot) throw new ServiceError("not_found", "That time slot is not part of this event (it may have been removed already).");
+    const moved = tx.delete(placements).where(eq(placements.slotId, id)).returning().all().length;
+    tx.delete(timeSlots).where(eq(timeSlots.id, id)).run();
+    audit(tx, { eventId, action: "slot.remove", targetId: id, detail: { unscheduled: moved } });
+    return moved;
+  });
+  ctx.publish.changed(eventId, "slots");
+  if (unscheduled > 0) ctx.publish.changed(eventId, "grid");
+  return { unscheduled };
+}
+
+/** How many sessions each room and each slot holds, so removing one can say what it moves. */
+export function placementCounts(
+  ctx: Pick<ServiceContext, "db">,
+  eventId: string,
+): { byRoom: Record<string, number>; bySlot: Record<string, number> } {
+  const rows = ctx.db
+    .select({ roomId: placements.roomId, slotId: placements.slotId })
+    .from(placements)
+    .where(eq(placements.eventId, eventId))
+    .all();
+  const byRoom: Record<string, number> = {};
+  const bySlot: Record<string, number> = {};
+  for (const row of rows) {
+    byRoom[row.roomId] = (byRoom[row.roomId] ?? 0) + 1;
+    bySlot[row.slotId] = (bySlot[row.slotId] ?? 0) + 1;
+  }
+  return { byRoom, bySlot };
+}

@@ -1,0 +1,236 @@
+import { sql } from "drizzle-orm";
+import {
+  type AnySQLiteColumn,
+  check,
+  index,
+  integer,
+  primaryKey,
+  sqliteTable,
+  text,
+  uniqueIndex,
+} from "drizzle-orm/sqlite-core";
+
+/**
+ * The whole product's data model. Ids are random strings made by the app
+ * (captured items take the id their client made, so a retried write is
+ * recognised). Times are ISO strings in UTC unless named `local*`, which are
+ * wall-clock times in the event's own time zone.
+ */
+
+const createdAt = () =>
+  text("created_at")
+    .notNull()
+    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+
+export const events = sqliteTable(
+  "events",
+  {
+    id: text("id").primaryKey(),
+    slug: text("slug").notNull(),
+    name: text("name").notNull(),
+    /** First day of the event, YYYY-MM-DD. */
+    date: text("date").notNull(),
+    timeZone: text("time_zone").notNull(),
+    organiserKeyHash: text("organiser_key_hash").notNull(),
+    passcodeHash: text("passcode_hash"),
+    pitchingOpen: integer("pitching_open", { mode: "boolean" }).notNull().default(true),
+    votingOpen: integer("voting_open", { mode: "boolean" }).notNull().default(false),
+    votesPerAttendee: integer("votes_per_attendee").notNull().default(3),
+    blindVoting: integer("blind_voting", { mode: "boolean" }).notNull().default(false),
+    shufflePitches: integer("shuffle_pitches", { mode: "boolean" }).notNull().default(true),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("events_slug_unique").on(t.slug),
+    check("events_votes_per_attendee_range", sql`${t.votesPerAttendee} between 1 and 50`),
+  ],
+);
+
+export const attendees = sqliteTable(
+  "attendees",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    /** Empty means anonymous. */
+    name: text("name").notNull().default(""),
+    nameInWriteups: integer("name_in_writeups", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [index("attendees_event_idx").on(t.eventId)],
+);
+
+export const rooms = sqliteTable(
+  "rooms",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    name: text("name").notNull(),
+    capacity: integer("capacity").notNull(),
+    position: integer("position").notNull().default(0),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("rooms_event_idx").on(t.eventId),
+    uniqueIndex("rooms_event_name_unique").on(t.eventId, t.name),
+    check("rooms_capacity_positive", sql`${t.capacity} >= 1`),
+  ],
+);
+
+export const timeSlots = sqliteTable(
+  "time_slots",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    /** Wall-clock start and end in the event's time zone, YYYY-MM-DDTHH:MM. */
+    localStart: text("local_start").notNull(),
+    localEnd: text("local_end").notNull(),
+    /** "sessions": one session per room; "break": nothing placed; "plenary": one session for all rooms. */
+    kind: text("kind", { enum: ["sessions", "break", "plenary"] })
+      .notNull()
+      .default("sessions"),
+    label: text("label").notNull().default(""),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    index("time_slots_event_idx").on(t.eventId, t.localStart),
+    check("time_slots_order", sql`${t.localEnd} > ${t.localStart}`),
+  ],
+);
+
+export const pitches = sqliteTable(
+  "pitches",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    /** The pitcher; null for sessions created by organisers or imported. */
+    attendeeId: text("attendee_id").references(() => attendees.id, { onDelete: "set null" }),
+    /** Made by the pitcher's client so that a retried submit is recognised. */
+    clientId: text("client_id"),
+    title: text("title").notNull(),
+    description: text("description").notNull().default(""),
+    /** JSON array of strings. */
+    tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    status: text("status", { enum: ["open", "hidden", "merged", "withdrawn"] })
+      .notNull()
+      .default("open"),
+    mergedIntoId: text("merged_into_id").references((): AnySQLiteColumn => pitches.id, {
+      onDelete: "set null",
+    }),
+    hiddenReason: text("hidden_reason"),
+    chathamHouse: integer("chatham_house", { mode: "boolean" }).notNull().default(false),
+    notesLocked: integer("notes_locked", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at"),
+  },
+  (t) => [
+    index("pitches_event_idx").on(t.eventId, t.status),
+    uniqueIndex("pitches_client_id_unique").on(t.eventId, t.clientId),
+  ],
+);
+
+export const votes = sqliteTable(
+  "votes",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    pitchId: text("pitch_id")
+      .notNull()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pitchId, t.attendeeId] }),
+    index("votes_attendee_idx").on(t.eventId, t.attendeeId),
+  ],
+);
+
+export const placements = sqliteTable(
+  "placements",
+  {
+    pitchId: text("pitch_id")
+      .primaryKey()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    roomId: text("room_id")
+      .notNull()
+      .references(() => rooms.id, { onDelete: "cascade" }),
+    slotId: text("slot_id")
+      .notNull()
+      .references(() => timeSlots.id, { onDelete: "cascade" }),
+    /** Kept as it is by "Suggest a grid". */
+    pinned: integer("pinned", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    uniqueIndex("placements_room_slot_unique").on(t.roomId, t.slotId),
+    index("placements_event_idx").on(t.eventId),
+  ],
+);
+
+export const capturedItems = sqliteTable(
+  "captured_items",
+  {
+    /** Made by the note-taker's client: a retried write carries the same id. */
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    pitchId: text("pitch_id")
+      .notNull()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    authorId: text("author_id").references(() => attendees.id, { onDelete: "set null" }),
+    kind: text("kind", { enum: ["note", "tip", "blocker", "quote", "action"] }).notNull(),
+    text: text("text").notNull().default(""),
+    blocker: text("blocker"),
+    impact: text("impact"),
+    helped: text("helped"),
+    saidBy: text("said_by"),
+    /** "They agreed to be named": without it `saidBy` is never shown or exported. */
+    saidByConsent: integer("said_by_consent", { mode: "boolean" }).notNull().default(false),
+    hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at"),
+  },
+  (t) => [index("captured_items_pitch_idx").on(t.pitchId, t.createdAt)],
+);
+
+export const auditLog = sqliteTable(
+  "audit_log",
+  {
+    id: integer("id").primaryKey({ autoIncrement: true }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    /** "organiser" or "attendee"; never an id that maps to a person. */
+    actor: text("actor").notNull(),
+    action: text("action").notNull(),
+    targetId: text("target_id"),
+    detail: text("detail", { mode: "json" }).$type<Record<string, unknown>>(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("audit_log_event_idx").on(t.eventId, t.id)],
+);
+
+export type Event = typeof events.$inferSelect;
+export type Attendee = typeof attendees.$inferSelect;
+export type Room = typeof rooms.$inferSelect;
+export type TimeSlot = typeof timeSlots.$inferSelect;
+export type Pitch = typeof pitches.$inferSelect;
+export type Vote = typeof votes.$inferSelect;
+export type Placement = typeof placements.$inferSelect;
+export type CapturedItem = typeof capturedItems.$inferSelect;
+export type AuditEntry = typeof auditLog.$inferSelect;

@@ -1,0 +1,184 @@
+import { randomBytes } from "node:crypto";
+import { createServer } from "node:http";
+import { pathToFileURL } from "node:url";
+import { createRequestHandler } from "@remix-run/express";
+import type { ServerBuild } from "@remix-run/node";
+import compression from "compression";
+import express from "express";
+import helmet from "helmet";
+import pino from "pino";
+import { pinoHttp } from "pino-http";
+import { Server } from "socket.io";
+import type { ViteDevServer } from "vite";
+import { readEnv, sessionSecret } from "./app/env.server";
+import { type IoServer, attachHub, createPublisher } from "./app/realtime/hub.server";
+import type { RequestContext, ServiceContext } from "./app/services/context.server";
+import { redactUrl, sameOrigin } from "./app/security.server";
+import { createIdentityCookie } from "./app/services/identity.server";
+import { createWriteLimiter } from "./app/services/rateLimit.server";
+import { closeDatabase, openDatabase } from "./db/client";
+import { seedDemoIfEmpty } from "./db/seed";
+
+async function main() {
+  const env = readEnv();
+  const isProduction = env.NODE_ENV === "production";
+  const logger = pino({ level: env.LOG_LEVEL, redact: ["req.headers.cookie", "res.headers['set-cookie']"] });
+
+  const db = openDatabase(env.DATABASE_URL);
+  const app = express();
+  const httpServer = createServer(app);
+  const io: IoServer = new Server(httpServer, {
+    serveClient: false,
+    maxHttpBufferSize: 64 * 1024,
+    // Cookies carry identity, so a page from another site must not open a socket as this user.
+    allowRequest: (req, callback) => {
+      const origin = req.headers.origin;
+      callback(null, !origin || sameOrigin(origin, req.headers["x-forwarded-host"]?.toString() ?? req.headers.host));
+    },
+  });
+  const publisher = createPublisher(io);
+  const services: ServiceContext = {
+    db,
+    publish: publisher,
+    logger,
+    identityCookie: createIdentityCookie(sessionSecret(env)),
+    limiter: createWriteLimiter({
+      perAttendeePerMinute: Number(process.env.WRITES_PER_MINUTE_PER_ATTENDEE ?? 120),
+      perIpPerMinute: Number(process.env.WRITES_PER_MINUTE_PER_IP ?? 3000),
+    }),
+  };
+  attachHub(io, services);
+
+  const viteDevServer: ViteDevServer | undefined = isProduction
+    ? undefined
+    : await import("vite").then((vite) =>
+        vite.createServer({ server: { middlewareMode: true, hmr: { server: httpServer } } }),
+      );
+
+  if (env.TRUST_PROXY === "true") app.set("trust proxy", true);
+  app.disable("x-powered-by");
+  app.use((_req, res, next) => {
+    res.locals.cspNonce = randomBytes(16).toString("base64");
+    next();
+  });
+  app.use(
+    helmet({
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          scriptSrc: isProduction
+            ? ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`]
+            : ["'self'", "'unsafe-inline'"],
+          connectSrc: isProduction ? ["'self'"] : ["'self'", "ws:"],
+          imgSrc: ["'self'", "data:"],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          formAction: ["'self'"],
+          frameAncestors: ["'none'"],
+          upgradeInsecureRequests: null,
+        },
+      },
+      // Events are often served over plain HTTP on a venue network.
+      strictTransportSecurity: false,
+    }),
+  );
+  app.use(compression());
+  app.use(
+    pinoHttp({
+      logger,
+      serializers: {
+        req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
+        res: (res) => ({ statusCode: res.statusCode }),
+      },
+      autoLogging: { ignore: (req) => req.url?.startsWith("/assets/") ?? false },
+    }),
+  );
+
+  // Form posts from another site are refused: cookies are SameSite=Lax, this is the second lock.
+  app.use((req, res, next) => {
+    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
+    const origin = req.headers.origin;
+    if (origin && origin !== "null" && !sameOrigin(origin, req.get("x-forwarded-host") ?? req.get("host"))) {
+      res.status(403).type("text/plain").send("Cross-site requests are not allowed.");
+      return;
+    }
+    next();
+  });
+
+  app.get("/healthz", (_req, res) => {
+    try {
+      db.$client.prepare("select 1").get();
+      res.json({ ok: true });
+    } catch (error) {
+      logger.error({ err: error }, "health check failed");
+      res.status(503).json({ ok: false, error: "database unreachable" });
+    }
+  });
+
+  if (viteDevServer) {
+    app.use(viteDevServer.middlewares);
+  } else {
+    app.use("/assets", express.static("build/client/assets", { immutable: true, maxAge: "1y" }));
+    app.use(express.static("build/client", { maxAge: "1h" }));
+  }
+
+  const buildPath = "./build/server/index.js";
+  const build = viteDevServer
+    ? () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
+    : ((await import(/* @vite-ignore */ pathToFileURL(buildPath).href)) as ServerBuild);
+
+  app.all(
+    "*",
+    createRequestHandler({
+      build,
+      mode: env.NODE_ENV,
+      getLoadContext: (req, res): RequestContext => ({
+        ...services,
+        cspNonce: res.locals.cspNonce as string,
+        clientIp: req.ip ?? req.socket.remoteAddress ?? "unknown",
+        publicUrl: env.PUBLIC_URL,
+      }),
+    }),
+  );
+
+  const demo = env.DEMO === "on" ? seedDemoIfEmpty(db) : null;
+
+  await new Promise<void>((resolve) => httpServer.listen(env.PORT, env.HOST, resolve));
+  const address = httpServer.address();
+  const port = typeof address === "object" && address ? address.port : env.PORT;
+  const base = env.PUBLIC_URL ?? `http://localhost:${port}`;
+  logger.info({ port, mode: env.NODE_ENV }, "listening");
+  if (demo) {
+    console.log(
+      [
+        "",
+        `Unconf is running at ${base}`,
+        `Demo event "${demo.name}":`,
+        `  Attendee link:  ${base}/e/${demo.slug}`,
+        `  Organiser link: ${base}/e/${demo.slug}/admin?key=${demo.organiserKey}`,
+        "  (The organiser link is shown once. `npm run organiser-link -- <slug>` makes a new one.)",
+        "",
+      ].join("\n"),
+    );
+  }
+
+  let closing = false;
+  async function shutdown(signal: string) {
+    if (closing) return;
+    closing = true;
+    logger.info({ signal }, "shutting down");
+    publisher.close();
+    await new Promise<void>((resolve) => io.close(() => resolve()));
+    httpServer.closeAllConnections();
+    await viteDevServer?.close();
+    closeDatabase(db);
+    logger.info("stopped");
+    process.exit(0);
+  }
+  process.on("SIGTERM", () => void shutdown("SIGTERM"));
+  process.on("SIGINT", () => void shutdown("SIGINT"));
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : error);
+  process.exit(1);
+});
