@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import AxeBuilder from "@axe-core/playwright";
+import { type BrowserContext, type Page, chromium } from "playwright-core";
+
+export const PHONE = { width: 390, height: 844 } as const;
+export const DESKTOP = { width: 1280, height: 800 } as const;
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+
+export interface Person {
+  context: BrowserContext;
+  page: Page;
+  close(): Promise<void>;
+}
+
+/**
+ * One person with their own browser profile (cookies and storage): Debian's
+ * Chromium with the flags this machine needs (DESIGN.md, section 5).
+ */
+export async function openBrowser(size: "phone" | "desktop" = "desktop"): Promise<Person> {
+  const dir = mkdtempSync(join(tmpdir(), "unconf-chromium-"));
+  const phone = size === "phone";
+  const context = await chromium.launchPersistentContext(dir, {
+    executablePath: CHROMIUM,
+    headless: true,
+    args: [
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+    viewport: phone ? PHONE : DESKTOP,
+    isMobile: phone,
+    hasTouch: phone,
+    locale: "en-GB",
+    timezoneId: "Europe/London",
+  });
+  const page = context.pages()[0] ?? (await context.newPage());
+  const problems: string[] = [];
+  page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
+  page.on("console", (message) => {
+    if (message.type() === "error" && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(message.text())) {
+      problems.push(`console error: ${message.text()}`);
+    }
+  });
+  return {
+    context,
+    page,
+    async close() {
+      await context.close();
+      rmSync(dir, { recursive: true, force: true });
+      if (problems.length) throw new Error(`the page reported errors:\n${problems.join("\n")}`);
+    },
+  };
+}
+
+export interface AxeFinding {
+  url: string;
+  id: string;
+  impact: string | null | undefined;
+  nodes: number;
+}
+
+/** Every axe finding seen in this test process, for the run's summary. */
+export const axeFindings: AxeFinding[] = [];
+
+/**
+ * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now; fails on
+ * any serious or critical violation and records the lesser ones.
+ */
+export async function expectAccessible(page: Page): Promise<void> {
+  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  for (const v of results.violations) {
+    axeFindings.push({ url: page.url(), id: v.id, impact: v.impact, nodes: v.nodes.length });
+  }
+  const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+  if (bad.length) {
+    const detail = bad
+      .map((v) => `${v.impact} ${v.id}: ${v.help}\n  ${v.nodes.map((n) => n.target.join(" ")).join("\n  ")}`)
+      .join("\n");
+    throw new Error(`axe found ${bad.length} serious/critical violation(s) on ${page.url()}:\n${detail}`);
+  }
+}
