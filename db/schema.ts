@@ -17,10 +17,7 @@ import {
  * wall-clock times in the event's own time zone.
  */
 
-const createdAt = () =>
-  text("created_at")
-    .notNull()
-    .default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
+const createdAt = () => text("created_at").notNull().default(sql`(strftime('%Y-%m-%dT%H:%M:%fZ','now'))`);
 
 export const events = sqliteTable(
   "events",
@@ -150,10 +147,7 @@ export const votes = sqliteTable(
       .references(() => attendees.id, { onDelete: "cascade" }),
     createdAt: createdAt(),
   },
-  (t) => [
-    primaryKey({ columns: [t.pitchId, t.attendeeId] }),
-    index("votes_attendee_idx").on(t.eventId, t.attendeeId),
-  ],
+  (t) => [primaryKey({ columns: [t.pitchId, t.attendeeId] }), index("votes_attendee_idx").on(t.eventId, t.attendeeId)],
 );
 
 export const placements = sqliteTable(

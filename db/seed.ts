@@ -8,25 +8,68 @@ import { attendees, capturedItems, events, pitches, placements, rooms, timeSlots
  * "Demo Camp": enough of a real day to click through every page. Made only
  * when the database holds no event at all, so it never touches real data.
  */
-export function seedDemoIfEmpty(db: Db, today = new Date()): { slug: string; name: string; organiserKey: string } | null {
+export function seedDemoIfEmpty(
+  db: Db,
+  today = new Date(),
+): { slug: string; name: string; organiserKey: string } | null {
   const existing = db.select({ n: count() }).from(events).get();
   if ((existing?.n ?? 0) > 0) return null;
   return seedDemo(db, today);
 }
 
 const demoPitches: Array<{ title: string; description: string; tags: string[] }> = [
-  { title: "Open data without the lawyers", description: "How do we publish datasets **fast** when every release needs sign-off?", tags: ["data", "policy"] },
-  { title: "Accessibility beyond the checklist", description: "Real stories of testing with disabled users, not just automated scans.", tags: ["a11y"] },
-  { title: "Procurement that lets us ship", description: "Blocker stories welcome: contracts that stopped a team from iterating.", tags: ["procurement"] },
-  { title: "Remote-first at a hybrid event", description: "What makes a session work for the people dialling in?", tags: ["hybrid"] },
-  { title: "User research on a shoestring", description: "Guerrilla testing, pop-up labs and ethics when you have no budget.", tags: ["research"] },
+  {
+    title: "Open data without the lawyers",
+    description: "How do we publish datasets **fast** when every release needs sign-off?",
+    tags: ["data", "policy"],
+  },
+  {
+    title: "Accessibility beyond the checklist",
+    description: "Real stories of testing with disabled users, not just automated scans.",
+    tags: ["a11y"],
+  },
+  {
+    title: "Procurement that lets us ship",
+    description: "Blocker stories welcome: contracts that stopped a team from iterating.",
+    tags: ["procurement"],
+  },
+  {
+    title: "Remote-first at a hybrid event",
+    description: "What makes a session work for the people dialling in?",
+    tags: ["hybrid"],
+  },
+  {
+    title: "User research on a shoestring",
+    description: "Guerrilla testing, pop-up labs and ethics when you have no budget.",
+    tags: ["research"],
+  },
   { title: "Legacy systems: strangle or rewrite?", description: "Share what worked and what did not.", tags: ["tech"] },
   { title: "Burnout in small teams", description: "A safe space, Chatham House rule applies.", tags: ["people"] },
-  { title: "Plain English in government", description: "Writing for people who are stressed and in a hurry.", tags: ["content"] },
-  { title: "Security reviews that don't block", description: "Getting from 'no' to 'yes, if' with the security team.", tags: ["security"] },
-  { title: "Measuring what matters", description: "KPIs that changed behaviour, and ones that made things worse.", tags: ["data"] },
-  { title: "Community of practice, year two", description: "Keeping a network alive after the launch energy fades.", tags: ["community"] },
-  { title: "Design systems for small orgs", description: "Do you need one? What is the smallest useful version?", tags: ["design"] },
+  {
+    title: "Plain English in government",
+    description: "Writing for people who are stressed and in a hurry.",
+    tags: ["content"],
+  },
+  {
+    title: "Security reviews that don't block",
+    description: "Getting from 'no' to 'yes, if' with the security team.",
+    tags: ["security"],
+  },
+  {
+    title: "Measuring what matters",
+    description: "KPIs that changed behaviour, and ones that made things worse.",
+    tags: ["data"],
+  },
+  {
+    title: "Community of practice, year two",
+    description: "Keeping a network alive after the launch energy fades.",
+    tags: ["community"],
+  },
+  {
+    title: "Design systems for small orgs",
+    description: "Do you need one? What is the smallest useful version?",
+    tags: ["design"],
+  },
 ];
 
 export function seedDemo(db: Db, today = new Date()): { slug: string; name: string; organiserKey: string } {
@@ -105,7 +148,8 @@ export function seedDemo(db: Db, today = new Date()): { slug: string; name: stri
     placed.forEach((pitch, i) => {
       const room = roomRows[i % 2 === 0 ? 0 : 1 + (i % 3)];
       const slot = sessionSlots[Math.floor(i / 2)];
-      if (room && slot) tx.insert(placements).values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id }).run();
+      if (room && slot)
+        tx.insert(placements).values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id }).run();
     });
 
     const [first, , third, , , , burnout] = pitchRows;
@@ -113,24 +157,74 @@ export function seedDemo(db: Db, today = new Date()): { slug: string; name: stri
     if (first && third && burnout) {
       tx.insert(capturedItems)
         .values([
-          { id: newId(), eventId, pitchId: first.id, authorId: noteTaker, kind: "note", text: "Most teams wait **weeks** for a release sign-off." },
-          { id: newId(), eventId, pitchId: first.id, authorId: noteTaker, kind: "tip", text: "Publish a data *preview* first: it needs no sign-off." },
           {
-            id: newId(), eventId, pitchId: first.id, authorId: noteTaker, kind: "blocker", text: "",
+            id: newId(),
+            eventId,
+            pitchId: first.id,
+            authorId: noteTaker,
+            kind: "note",
+            text: "Most teams wait **weeks** for a release sign-off.",
+          },
+          {
+            id: newId(),
+            eventId,
+            pitchId: first.id,
+            authorId: noteTaker,
+            kind: "tip",
+            text: "Publish a data *preview* first: it needs no sign-off.",
+          },
+          {
+            id: newId(),
+            eventId,
+            pitchId: first.id,
+            authorId: noteTaker,
+            kind: "blocker",
+            text: "",
             blocker: "Every dataset needed legal review, even open ones.",
             impact: "Releases slipped by three months; users built scrapers instead.",
             helped: "A pre-approved licence template agreed once with legal.",
-            saidBy: "Priya", saidByConsent: true,
+            saidBy: "Priya",
+            saidByConsent: true,
           },
-          { id: newId(), eventId, pitchId: first.id, authorId: noteTaker, kind: "quote", text: "Open by default is a promise, not a policy.", saidBy: "Sam", saidByConsent: false },
-          { id: newId(), eventId, pitchId: first.id, authorId: noteTaker, kind: "action", text: "Share the licence template on the community wiki." },
           {
-            id: newId(), eventId, pitchId: third.id, authorId: noteTaker, kind: "blocker", text: "",
+            id: newId(),
+            eventId,
+            pitchId: first.id,
+            authorId: noteTaker,
+            kind: "quote",
+            text: "Open by default is a promise, not a policy.",
+            saidBy: "Sam",
+            saidByConsent: false,
+          },
+          {
+            id: newId(),
+            eventId,
+            pitchId: first.id,
+            authorId: noteTaker,
+            kind: "action",
+            text: "Share the licence template on the community wiki.",
+          },
+          {
+            id: newId(),
+            eventId,
+            pitchId: third.id,
+            authorId: noteTaker,
+            kind: "blocker",
+            text: "",
             blocker: "Fixed-scope contracts signed before any user research.",
             impact: "The supplier built the wrong thing on time and on budget.",
             helped: "Outcome-based contracts with a discovery phase.",
           },
-          { id: newId(), eventId, pitchId: burnout.id, authorId: noteTaker, kind: "note", text: "People named workload spikes around launches.", saidBy: "Ewa", saidByConsent: true },
+          {
+            id: newId(),
+            eventId,
+            pitchId: burnout.id,
+            authorId: noteTaker,
+            kind: "note",
+            text: "People named workload spikes around launches.",
+            saidBy: "Ewa",
+            saidByConsent: true,
+          },
         ])
         .run();
     }

@@ -18,7 +18,9 @@ export function JoinForm({
   const [form, fields] = useForm<JoinInput>({
     id: "join",
     lastResult: reply?.result,
-    defaultValue: current ? { name: current.name, nameInWriteups: current.nameInWriteups ? "on" : undefined } : undefined,
+    defaultValue: current
+      ? { name: current.name, nameInWriteups: current.nameInWriteups ? "on" : undefined }
+      : undefined,
   });
   return (
     <Form method="post" {...getFormProps(form)}>
@@ -26,10 +28,9 @@ export function JoinForm({
       <FormErrors errors={form.errors} id={form.errorId} />
       <Field label="Your name" field={fields.name} hint="Leave it blank to take part anonymously.">
         <input
-          {...getInputProps(fields.name, { type: "text" })}
+          {...getInputProps(fields.name, { type: "text", ariaDescribedBy: `${fields.name.id}-hint` })}
           maxLength={limits.attendeeName}
           autoComplete="name"
-          aria-describedby={`${fields.name.id}-hint`}
         />
       </Field>
       <label className="check">

@@ -1,5 +1,5 @@
 import { useRevalidator } from "@remix-run/react";
-import { type ReactNode, createContext, useContext, useEffect, useRef, useState } from "react";
+import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { EventChanged, TallyUpdate } from "./contract";
 import type { ClientSocket } from "./socket.client";
 
@@ -34,7 +34,15 @@ const REVALIDATE_DEBOUNCE_MS = 80;
  * `identityKey` changes when this browser joins or becomes organiser over
  * HTTP; the socket then reconnects so the server sees the new cookie.
  */
-export function LiveChannel({ slug, identityKey, children }: { slug: string; identityKey: string; children: ReactNode }) {
+export function LiveChannel({
+  slug,
+  identityKey,
+  children,
+}: {
+  slug: string;
+  identityKey: string;
+  children: ReactNode;
+}) {
   const [state, setState] = useState<LiveState>("connecting");
   const [socket, setSocket] = useState<ClientSocket | null>(null);
   const revalidator = useRevalidator();
@@ -109,18 +117,21 @@ export function LiveChannel({ slug, identityKey, children }: { slug: string; ide
     socket?.disconnect().connect();
   }, [identityKey, socket]);
 
-  const value: LiveValue = {
-    state,
-    socket,
-    onTallies(listener) {
-      tallyListeners.current.add(listener);
-      return () => tallyListeners.current.delete(listener);
-    },
-    onChange(listener) {
-      changeListeners.current.add(listener);
-      return () => changeListeners.current.delete(listener);
-    },
-  };
+  const value = useMemo<LiveValue>(
+    () => ({
+      state,
+      socket,
+      onTallies(listener) {
+        tallyListeners.current.add(listener);
+        return () => tallyListeners.current.delete(listener);
+      },
+      onChange(listener) {
+        changeListeners.current.add(listener);
+        return () => changeListeners.current.delete(listener);
+      },
+    }),
+    [state, socket],
+  );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
 

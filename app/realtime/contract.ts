@@ -40,8 +40,24 @@ export interface ServerToClientEvents {
   "votes:tallies": (update: TallyUpdate) => void;
 }
 
+/** Cast (vote: true) or take back (vote: false) a vote; the wanted state, so retries are harmless. */
+export const setVotePayload = z.object({
+  pitchId: z.string().min(1).max(64),
+  vote: z.boolean(),
+});
+export type SetVotePayload = z.infer<typeof setVotePayload>;
+
+export interface VoteResult {
+  pitchId: string;
+  voted: boolean;
+  /** Null while a blind vote hides tallies from this client. */
+  votes: number | null;
+  votesLeft: number;
+}
+
 export interface ClientToServerEvents {
   "event:join": (payload: JoinEventPayload, ack: (result: Ack<JoinedEvent>) => void) => void;
+  "vote:set": (payload: SetVotePayload, ack: (result: Ack<VoteResult>) => void) => void;
 }
 
 export type InterServerEvents = Record<string, never>;
@@ -49,9 +65,16 @@ export type InterServerEvents = Record<string, never>;
 export interface SocketData {
   cookieHeader: string;
   ip: string;
+  /** The event this socket joined, and its slug, once "event:join" succeeded. */
+  slug?: string;
 }
 
 /** The Socket.IO room that carries one event's broadcasts. */
 export function eventRoom(eventId: string): string {
   return `event:${eventId}`;
+}
+
+/** The room of an event's organisers: blind-vote tallies go only here. */
+export function organiserRoom(eventId: string): string {
+  return `organisers:${eventId}`;
 }

@@ -1,8 +1,10 @@
 import type { Server, Socket } from "socket.io";
+import { ZodError } from "zod";
 import type { Publisher, ServiceContext } from "../services/context.server";
-import { isServiceError } from "../services/errors";
+import { ServiceError, isServiceError } from "../services/errors";
 import { readIdentity } from "../services/identity.server";
-import { viewerForSlug } from "../services/viewer.server";
+import { setVote } from "../services/pitches.server";
+import { type Viewer, viewerForSlug } from "../services/viewer.server";
 import {
   type Ack,
   type ChangeScope,
@@ -12,6 +14,8 @@ import {
   type SocketData,
   eventRoom,
   joinEventPayload,
+  organiserRoom,
+  setVotePayload,
 } from "./contract";
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -20,18 +24,22 @@ type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEv
 /** How long tally changes wait to be sent together (DESIGN.md: coalesced broadcasts). */
 export const TALLY_TICK_MS = 50;
 
+type Audience = "everyone" | "organisers";
+
 /**
  * Publishes committed changes to each event's room. Tallies are coalesced per
- * event: whatever changed within one tick goes out as one message.
+ * event and audience: whatever changed within one tick goes out as one
+ * message with the latest counts.
  */
 export function createPublisher(io: IoServer): Publisher & { flush(): void; close(): void } {
-  const pending = new Map<string, Map<string, number>>();
+  const pending = new Map<string, { eventId: string; audience: Audience; tallies: Map<string, number> }>();
   let timer: NodeJS.Timeout | null = null;
 
   function flush() {
     timer = null;
-    for (const [eventId, tallies] of pending) {
-      io.to(eventRoom(eventId)).emit("votes:tallies", { eventId, tallies: Object.fromEntries(tallies) });
+    for (const { eventId, audience, tallies } of pending.values()) {
+      const room = audience === "everyone" ? eventRoom(eventId) : organiserRoom(eventId);
+      io.to(room).emit("votes:tallies", { eventId, tallies: Object.fromEntries(tallies) });
     }
     pending.clear();
   }
@@ -40,13 +48,14 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
     changed(eventId: string, scope: ChangeScope, pitchId?: string) {
       io.to(eventRoom(eventId)).emit("event:changed", pitchId ? { eventId, scope, pitchId } : { eventId, scope });
     },
-    tally(eventId: string, pitchId: string, votes: number) {
-      let forEvent = pending.get(eventId);
-      if (!forEvent) {
-        forEvent = new Map();
-        pending.set(eventId, forEvent);
+    tally(eventId: string, pitchId: string, votes: number, audience: Audience) {
+      const key = `${audience}|${eventId}`;
+      let entry = pending.get(key);
+      if (!entry) {
+        entry = { eventId, audience, tallies: new Map() };
+        pending.set(key, entry);
       }
-      forEvent.set(pitchId, votes);
+      entry.tallies.set(pitchId, votes);
       timer ??= setTimeout(flush, TALLY_TICK_MS);
     },
     flush() {
@@ -61,15 +70,11 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
   };
 }
 
-function errorMessage(error: unknown): string {
-  return isServiceError(error) ? error.message : "Something went wrong on the server. Try again.";
-}
-
 /**
  * Wires socket commands to the same service functions the HTTP actions use.
  * Identity comes from the handshake's cookie, exactly as for HTTP requests;
  * a client that joins or becomes organiser over HTTP reconnects to pick up
- * its new cookie.
+ * its new cookie. Every command re-reads who is asking from the database.
  */
 export function attachHub(io: IoServer, ctx: ServiceContext): void {
   io.use((socket, next) => {
@@ -78,35 +83,55 @@ export function attachHub(io: IoServer, ctx: ServiceContext): void {
     next();
   });
 
-  io.on("connection", (socket: IoSocket) => {
-    socket.on("event:join", async (payload, ack) => {
+  async function viewerOf(socket: IoSocket, slug: string): Promise<Viewer> {
+    const identity = await readIdentity(ctx.identityCookie, socket.data.cookieHeader);
+    return viewerForSlug(ctx, slug, identity, socket.data.ip);
+  }
+
+  /** Runs one command: parse, call the service, answer the ack; failures answer `{ ok: false, error }`. */
+  function command<P, R extends object>(name: keyof ClientToServerEvents, run: (payload: P) => Promise<R>) {
+    return async (payload: P, ack: (result: Ack<R>) => void) => {
       if (typeof ack !== "function") return;
       const started = performance.now();
       try {
-        const { slug } = joinEventPayload.parse(payload);
-        const identity = await readIdentity(ctx.identityCookie, socket.data.cookieHeader);
-        const viewer = viewerForSlug(ctx, slug, identity, socket.data.ip);
-        if (!viewer.hasAccess) {
-          ack({ ok: false, error: "This event is private: enter its passcode first." });
-          return;
-        }
-        for (const room of socket.rooms) if (room.startsWith("event:")) await socket.leave(room);
-        await socket.join(eventRoom(viewer.event.id));
-        ack({
-          ok: true,
-          eventId: viewer.event.id,
-          isOrganiser: viewer.isOrganiser,
-          attendeeId: viewer.attendee?.id ?? null,
-        });
-        ctx.logger.info({ cmd: "event:join", ms: Math.round(performance.now() - started) }, "socket command");
+        const result = await run(payload);
+        ack({ ok: true, ...result });
+        ctx.logger.info({ cmd: name, ms: Math.round(performance.now() - started) }, "socket command");
       } catch (error) {
-        const message =
-          error && typeof error === "object" && "issues" in error ? "That request is not valid." : errorMessage(error);
-        if (!isServiceError(error) && !(error && typeof error === "object" && "issues" in error)) {
-          ctx.logger.error({ err: error, cmd: "event:join" }, "socket command failed");
+        if (error instanceof ZodError) {
+          ack({ ok: false, error: "That request is not valid." });
+        } else if (isServiceError(error)) {
+          ack({ ok: false, error: error.message });
+        } else {
+          ctx.logger.error({ err: error, cmd: name }, "socket command failed");
+          ack({ ok: false, error: "Something went wrong on the server. Try again." });
         }
-        ack({ ok: false, error: message } satisfies Ack);
       }
-    });
+    };
+  }
+
+  io.on("connection", (socket: IoSocket) => {
+    socket.on(
+      "event:join",
+      command("event:join", async (payload) => {
+        const { slug } = joinEventPayload.parse(payload);
+        const viewer = await viewerOf(socket, slug);
+        if (!viewer.hasAccess) throw new ServiceError("forbidden", "This event is private: enter its passcode first.");
+        for (const room of socket.rooms) if (room !== socket.id) await socket.leave(room);
+        await socket.join(eventRoom(viewer.event.id));
+        if (viewer.isOrganiser) await socket.join(organiserRoom(viewer.event.id));
+        socket.data.slug = viewer.event.slug;
+        return { eventId: viewer.event.id, isOrganiser: viewer.isOrganiser, attendeeId: viewer.attendee?.id ?? null };
+      }),
+    );
+
+    socket.on(
+      "vote:set",
+      command("vote:set", async (payload) => {
+        const input = setVotePayload.parse(payload);
+        if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) before voting.");
+        return setVote(ctx, await viewerOf(socket, socket.data.slug), input);
+      }),
+    );
   });
 }

@@ -56,7 +56,10 @@ export default function Index() {
     defaultValue: { date: today, timeZone: defaultTimeZone },
     shouldRevalidate: "onInput",
   });
-  const [openForm, openFields] = useForm<{ address: string }>({ id: "open-event", lastResult: replyFor(actionData, "open")?.result });
+  const [openForm, openFields] = useForm<{ address: string }>({
+    id: "open-event",
+    lastResult: replyFor(actionData, "open")?.result,
+  });
   const timeZoneRef = useRef<HTMLSelectElement>(null);
 
   // The server guesses its own zone; the browser knows the organiser's.
@@ -105,10 +108,9 @@ export default function Index() {
             hint="For a private event: visitors enter it once before they can see anything."
           >
             <input
-              {...getInputProps(fields.passcode, { type: "text" })}
+              {...getInputProps(fields.passcode, { type: "text", ariaDescribedBy: `${fields.passcode.id}-hint` })}
               maxLength={limits.passcode}
               autoComplete="off"
-              aria-describedby={`${fields.passcode.id}-hint`}
             />
           </Field>
           <button type="submit" disabled={creating}>
@@ -121,7 +123,11 @@ export default function Index() {
         <h2 id="open-heading">Open an event</h2>
         <Form method="post" {...getFormProps(openForm)}>
           <input type="hidden" name="intent" value="open" />
-          <Field label="Event link or name" field={openFields.address} hint="Paste the link you were given, or the event's short name.">
+          <Field
+            label="Event link or name"
+            field={openFields.address}
+            hint="Paste the link you were given, or the event's short name."
+          >
             <input {...getInputProps(openFields.address, { type: "text" })} required autoComplete="off" />
           </Field>
           <button type="submit" className="secondary">

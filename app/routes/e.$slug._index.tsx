@@ -1,9 +1,16 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, redirect } from "@remix-run/node";
-import { useActionData, useLoaderData } from "@remix-run/react";
+import { type ActionFunctionArgs, type LoaderFunctionArgs, data, redirect } from "@remix-run/node";
+import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { useMemo } from "react";
 import { JoinForm } from "../components/JoinForm";
 import { VenueOverview } from "../components/VenueOverview";
+import { PitchCard } from "../components/pitches/PitchCard";
+import { votesLeftText } from "../domain/voting";
+import { useLiveTallies } from "../realtime/useLiveTallies";
 import { joinSchema } from "../schemas/attendee";
+import { pitchIdSchema } from "../schemas/pitch";
 import { joinEvent } from "../services/attendees.server";
+import { isServiceError, statusOf } from "../services/errors";
+import { pitchBoard, setVote, withdrawPitch } from "../services/pitches.server";
 import { requireViewer, setIdentityEntry } from "../services/request.server";
 import { listRooms, listTimeSlots } from "../services/venue.server";
 import { replyFor } from "../utils/forms";
@@ -11,13 +18,21 @@ import { handleForm } from "../utils/forms.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
-  const eventId = viewer.event.id;
+  const { event } = viewer;
   return {
-    attendee: viewer.attendee
-      ? { name: viewer.attendee.name, nameInWriteups: viewer.attendee.nameInWriteups }
-      : null,
-    rooms: listRooms(context, eventId).map(({ id, name, capacity }) => ({ id, name, capacity })),
-    slots: listTimeSlots(context, eventId).map(({ id, localStart, localEnd, kind, label }) => ({
+    event: {
+      id: event.id,
+      slug: event.slug,
+      votingOpen: event.votingOpen,
+      pitchingOpen: event.pitchingOpen,
+      votesPerAttendee: event.votesPerAttendee,
+      blindVoting: event.blindVoting,
+    },
+    isOrganiser: viewer.isOrganiser,
+    attendee: viewer.attendee ? { name: viewer.attendee.name, nameInWriteups: viewer.attendee.nameInWriteups } : null,
+    board: pitchBoard(context, viewer),
+    rooms: listRooms(context, event.id).map(({ id, name, capacity }) => ({ id, name, capacity })),
+    slots: listTimeSlots(context, event.id).map(({ id, localStart, localEnd, kind, label }) => ({
       id,
       localStart,
       localEnd,
@@ -30,6 +45,22 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
   const formData = await request.formData();
+  const intent = String(formData.get("intent") ?? "");
+  if (intent === "vote") {
+    // Answered with data, not a redirect, so the vote button's fetcher stays on the page.
+    try {
+      return { intent, ...(await setVote(context, viewer, Object.fromEntries(formData))) };
+    } catch (error) {
+      if (!isServiceError(error)) throw error;
+      return data({ intent, error: error.message }, { status: statusOf[error.kind] });
+    }
+  }
+  if (intent === "withdraw") {
+    return handleForm(formData, intent, pitchIdSchema, async (value) => {
+      await withdrawPitch(context, viewer, value);
+      return "Your pitch was withdrawn.";
+    });
+  }
   let cookie = "";
   const reply = await handleForm(formData, "join", joinSchema, async (value) => {
     const attendee = await joinEvent(context, viewer, value);
@@ -39,10 +70,37 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return reply;
 }
 
+function VotingStatus({
+  votingOpen,
+  votesLeft,
+  joined,
+  blind,
+}: {
+  votingOpen: boolean;
+  votesLeft: number | null;
+  joined: boolean;
+  blind: boolean;
+}) {
+  if (!votingOpen) return <p className="status-line">Voting is closed.</p>;
+  return (
+    <p className="status-line" role="status">
+      Voting is open. {joined && votesLeft !== null ? <strong>{votesLeftText(votesLeft)}</strong> : "Join to vote."}
+      {blind ? " Tallies stay hidden until voting closes." : ""}
+    </p>
+  );
+}
+
 export default function EventPage() {
-  const { attendee, rooms, slots } = useLoaderData<typeof loader>();
+  const { event, attendee, board, rooms, slots } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   const joinReply = replyFor(actionData, "join");
+  const notice = actionData && "notice" in actionData ? actionData.notice : undefined;
+  const formError = actionData && "error" in actionData ? actionData.error : undefined;
+  const fromLoader = useMemo(() => Object.fromEntries(board.pitches.map((p) => [p.id, p.votes])), [board.pitches]);
+  const tallyOf = useLiveTallies(event.id, fromLoader);
+  const joined = attendee !== null;
+  const canVote = joined && event.votingOpen;
+
   return (
     <main id="main" className="page">
       {attendee ? (
@@ -60,6 +118,62 @@ export default function EventPage() {
           <JoinForm reply={joinReply} />
         </section>
       )}
+
+      <section aria-labelledby="pitches-heading">
+        <div className="section-head">
+          <h2 id="pitches-heading">Pitches</h2>
+          {event.pitchingOpen && joined ? (
+            <Link className="button" to={`/e/${event.slug}/pitch`}>
+              Pitch a session
+            </Link>
+          ) : null}
+        </div>
+        {!event.pitchingOpen ? <p className="muted">Pitching is closed.</p> : null}
+        <VotingStatus
+          votingOpen={event.votingOpen}
+          votesLeft={board.votesLeft}
+          joined={joined}
+          blind={event.blindVoting && !board.talliesVisible}
+        />
+        {notice ? (
+          <p className="notice" role="status">
+            {notice}
+          </p>
+        ) : null}
+        {formError ? (
+          <p className="form-error" role="alert">
+            {formError}
+          </p>
+        ) : null}
+        {board.pitches.length === 0 ? (
+          <p className="muted">No pitches yet. {joined && event.pitchingOpen ? "Be the first!" : ""}</p>
+        ) : (
+          <div className="pitch-list">
+            {board.pitches.map((pitch) => (
+              <PitchCard
+                key={pitch.id}
+                slug={event.slug}
+                pitch={pitch}
+                votes={tallyOf(pitch.id)}
+                canVote={canVote}
+                showVoteButton={joined && (event.votingOpen || pitch.voted)}
+              />
+            ))}
+          </div>
+        )}
+        {board.merged.length ? (
+          <ul className="plain-list merged" aria-label="Merged pitches">
+            {board.merged.map((m) => (
+              <li key={m.id}>
+                <span>
+                  “{m.title}” was merged into <a href={`#pitch-${m.intoId}`}>{m.intoTitle}</a>.
+                </span>
+              </li>
+            ))}
+          </ul>
+        ) : null}
+      </section>
+
       <VenueOverview rooms={rooms} slots={slots} />
     </main>
   );

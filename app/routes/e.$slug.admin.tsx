@@ -3,6 +3,7 @@ import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react"
 import QRCode from "qrcode";
 import { z } from "zod";
 import { LinksPanel } from "../components/admin/LinksPanel";
+import { ModerationPanel } from "../components/admin/ModerationPanel";
 import { PasscodePanel } from "../components/admin/PasscodePanel";
 import { RoomsPanel } from "../components/admin/RoomsPanel";
 import { SlotsPanel } from "../components/admin/SlotsPanel";
@@ -15,9 +16,25 @@ import {
   timeSlotSchema,
   votingSettingsSchema,
 } from "../schemas/event";
-import { claimOrganiser, setPasscode, setPitchingOpen, setVotingOpen, updateVotingSettings } from "../services/events.server";
+import { hidePitchSchema, mergePitchesSchema, pitchIdSchema } from "../schemas/pitch";
+import { hidePitch, mergePitches, moderationList, unhidePitch } from "../services/pitches.server";
+import {
+  claimOrganiser,
+  setPasscode,
+  setPitchingOpen,
+  setVotingOpen,
+  updateVotingSettings,
+} from "../services/events.server";
 import { asResponse, loadViewer, publicOrigin, requireViewer, setIdentityEntry } from "../services/request.server";
-import { addRoom, addTimeSlot, listRooms, listTimeSlots, placementCounts, removeRoom, removeTimeSlot } from "../services/venue.server";
+import {
+  addRoom,
+  addTimeSlot,
+  listRooms,
+  listTimeSlots,
+  placementCounts,
+  removeRoom,
+  removeTimeSlot,
+} from "../services/venue.server";
 import { requireOrganiser } from "../services/viewer.server";
 import { replyFor } from "../utils/forms";
 import { handleForm } from "../utils/forms.server";
@@ -72,6 +89,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       label,
     })),
     placed: counts,
+    moderation: moderationList(context, viewer),
   };
 }
 
@@ -117,6 +135,18 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await setPasscode(context, viewer, v);
         return v.passcode ? "Passcode set." : "Passcode removed: the event is public.";
       });
+    case "hide-pitch":
+      return handleForm(formData, intent, hidePitchSchema, async (v) => {
+        await hidePitch(context, viewer, v);
+        return "The pitch is hidden.";
+      });
+    case "unhide-pitch":
+      return handleForm(formData, intent, pitchIdSchema, (v) => unhidePitch(context, viewer, v));
+    case "merge-pitches":
+      return handleForm(formData, intent, mergePitchesSchema, async (v) => {
+        const { votes } = await mergePitches(context, viewer, v);
+        return `Merged. The kept pitch now has ${votes} vote${votes === 1 ? "" : "s"}.`;
+      });
     default:
       throw new Response("Unknown action.", { status: 400 });
   }
@@ -155,6 +185,11 @@ export default function Admin() {
           placed={data.placed.bySlot}
           addReply={replyFor(actionData, "add-slot")}
           removeReply={replyFor(actionData, "remove-slot")}
+        />
+        <ModerationPanel
+          pitches={data.moderation}
+          hideReply={replyFor(actionData, "hide-pitch")}
+          mergeReply={replyFor(actionData, "merge-pitches")}
         />
         <PasscodePanel hasPasscode={data.event.hasPasscode} reply={replyFor(actionData, "set-passcode")} />
       </div>

@@ -13,7 +13,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-export const meta: MetaFunction<typeof loader> = ({ data }) => [{ title: data ? `${data.event.name} · Unconf` : "Unconf" }];
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.event.name} · Unconf` : "Unconf" },
+];
 
 export default function EventLayout() {
   const { event, isOrganiser, attendeeId } = useLoaderData<typeof loader>();

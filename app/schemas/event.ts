@@ -33,9 +33,7 @@ export const createEventSchema = z.object({
     .min(1, "Give the event a name.")
     .max(120, "The event name can be at most 120 characters."),
   date: isoDate,
-  timeZone: z
-    .string({ required_error: "Choose a time zone." })
-    .refine(isTimeZone, "Choose a time zone from the list."),
+  timeZone: z.string({ required_error: "Choose a time zone." }).refine(isTimeZone, "Choose a time zone from the list."),
   passcode: passcode.optional(),
 });
 export type CreateEventInput = z.infer<typeof createEventSchema>;

@@ -6,7 +6,13 @@ type Tx = Parameters<Parameters<Db["transaction"]>[0]>[0];
 /** Records an organiser action inside the transaction that makes it. */
 export function audit(
   tx: Tx,
-  entry: { eventId: string; actor?: "organiser" | "attendee"; action: string; targetId?: string; detail?: Record<string, unknown> },
+  entry: {
+    eventId: string;
+    actor?: "organiser" | "attendee";
+    action: string;
+    targetId?: string;
+    detail?: Record<string, unknown>;
+  },
 ): void {
   tx.insert(auditLog)
     .values({

@@ -7,8 +7,11 @@ import type { WriteLimiter } from "./rateLimit.server";
 /** How services announce committed changes; implemented by the Socket.IO hub. */
 export interface Publisher {
   changed(eventId: string, scope: ChangeScope, pitchId?: string): void;
-  /** Coalesced: many calls within a tick go out as one message with the latest counts. */
-  tally(eventId: string, pitchId: string, votes: number): void;
+  /**
+   * Coalesced: many calls within a tick go out as one message with the latest
+   * counts. "organisers" keeps a blind vote's tallies from attendees' sockets.
+   */
+  tally(eventId: string, pitchId: string, votes: number, audience: "everyone" | "organisers"): void;
 }
 
 /** What every service function needs; the same object serves HTTP and sockets. */

@@ -132,7 +132,10 @@ export async function setPasscode(ctx: ServiceContext, viewer: Viewer, input: un
 }
 
 /** Replaces the organiser key: every old organiser link and cookie stops working. */
-export function rotateOrganiserKey(ctx: Pick<ServiceContext, "db">, slug: string): { event: Event; organiserKey: string } {
+export function rotateOrganiserKey(
+  ctx: Pick<ServiceContext, "db">,
+  slug: string,
+): { event: Event; organiserKey: string } {
   const event = findEventBySlug(ctx, slug);
   if (!event) throw new ServiceError("not_found", `There is no event with the slug "${slug}".`);
   const organiserKey = newSecretKey();

@@ -25,7 +25,11 @@ export async function loadViewer(context: AppLoadContext, request: Request, slug
 }
 
 /** Like loadViewer, but a private event without its passcode throws the 403 that shows the passcode form. */
-export async function requireViewer(context: AppLoadContext, request: Request, slug: string | undefined): Promise<Viewer> {
+export async function requireViewer(
+  context: AppLoadContext,
+  request: Request,
+  slug: string | undefined,
+): Promise<Viewer> {
   const viewer = await loadViewer(context, request, slug);
   if (!viewer.hasAccess) {
     throw new Response("passcode", { status: 403, statusText: "Passcode needed" });

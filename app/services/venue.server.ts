@@ -21,12 +21,7 @@ export function listRooms(ctx: Pick<ServiceContext, "db">, eventId: string): Roo
 }
 
 export function listTimeSlots(ctx: Pick<ServiceContext, "db">, eventId: string): TimeSlot[] {
-  return ctx.db
-    .select()
-    .from(timeSlots)
-    .where(eq(timeSlots.eventId, eventId))
-    .orderBy(asc(timeSlots.localStart))
-    .all();
+  return ctx.db.select().from(timeSlots).where(eq(timeSlots.eventId, eventId)).orderBy(asc(timeSlots.localStart)).all();
 }
 
 export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Room> {
@@ -64,7 +59,11 @@ export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknow
 }
 
 /** Removes a room; sessions placed in it go back to "Not scheduled yet". */
-export async function removeRoom(ctx: ServiceContext, viewer: Viewer, roomId: unknown): Promise<{ unscheduled: number }> {
+export async function removeRoom(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  roomId: unknown,
+): Promise<{ unscheduled: number }> {
   requireOrganiser(viewer);
   await ctx.limiter.consume({ ip: viewer.ip });
   const id = validate(idSchema, roomId);
@@ -75,7 +74,8 @@ export async function removeRoom(ctx: ServiceContext, viewer: Viewer, roomId: un
       .from(rooms)
       .where(and(eq(rooms.id, id), eq(rooms.eventId, eventId)))
       .get();
-    if (!room) throw new ServiceError("not_found", "That room is not part of this event (it may have been removed already).");
+    if (!room)
+      throw new ServiceError("not_found", "That room is not part of this event (it may have been removed already).");
     const moved = tx.delete(placements).where(eq(placements.roomId, id)).returning().all().length;
     tx.delete(rooms).where(eq(rooms.id, id)).run();
     audit(tx, { eventId, action: "room.remove", targetId: id, detail: { name: room.name, unscheduled: moved } });
@@ -125,7 +125,11 @@ export async function removeTimeSlot(
       .from(timeSlots)
       .where(and(eq(timeSlots.id, id), eq(timeSlots.eventId, eventId)))
       .get();
-    if (!slot) throw new ServiceError("not_found", "That time slot is not part of this event (it may have been removed already).");
+    if (!slot)
+      throw new ServiceError(
+        "not_found",
+        "That time slot is not part of this event (it may have been removed already).",
+      );
     const moved = tx.delete(placements).where(eq(placements.slotId, id)).returning().all().length;
     tx.delete(timeSlots).where(eq(timeSlots.id, id)).run();
     audit(tx, { eventId, action: "slot.remove", targetId: id, detail: { unscheduled: moved } });

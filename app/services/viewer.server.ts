@@ -53,6 +53,7 @@ export function requireOrganiser(viewer: Viewer): void {
 
 export function requireAttendee(viewer: Viewer): Attendee {
   requireAccess(viewer);
-  if (!viewer.attendee) throw new ServiceError("forbidden", "Join the event first: enter your name (or leave it blank).");
+  if (!viewer.attendee)
+    throw new ServiceError("forbidden", "Join the event first: enter your name (or leave it blank).");
   return viewer.attendee;
 }

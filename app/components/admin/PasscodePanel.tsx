@@ -23,10 +23,9 @@ export function PasscodePanel({ hasPasscode, reply }: { hasPasscode: boolean; re
           hint={hasPasscode ? "Leave it blank and save to make the event public." : "At least 4 characters."}
         >
           <input
-            {...getInputProps(fields.passcode, { type: "text" })}
+            {...getInputProps(fields.passcode, { type: "text", ariaDescribedBy: `${fields.passcode.id}-hint` })}
             maxLength={limits.passcode}
             autoComplete="off"
-            aria-describedby={`${fields.passcode.id}-hint`}
           />
         </Field>
         <button type="submit" className="secondary">

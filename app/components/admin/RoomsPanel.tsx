@@ -44,7 +44,12 @@ export function RoomsPanel({
         <FormErrors errors={form.errors} id={form.errorId} />
         <div className="row">
           <Field label="Room name" field={fields.name}>
-            <input {...getInputProps(fields.name, { type: "text" })} maxLength={limits.roomName} required autoComplete="off" />
+            <input
+              {...getInputProps(fields.name, { type: "text" })}
+              maxLength={limits.roomName}
+              required
+              autoComplete="off"
+            />
           </Field>
           <Field label="Capacity" field={fields.capacity}>
             <input {...getInputProps(fields.capacity, { type: "number" })} min={1} max={100000} step={1} required />

@@ -42,13 +42,19 @@ export function VotingPanel({ settings, reply }: { settings: VotingView; reply?:
           <span>
             Pitching is <strong>{settings.pitchingOpen ? "open" : "closed"}</strong>.
           </span>
-          <Toggle intent={settings.pitchingOpen ? "close-pitching" : "open-pitching"} label={settings.pitchingOpen ? "Close pitching" : "Open pitching"} />
+          <Toggle
+            intent={settings.pitchingOpen ? "close-pitching" : "open-pitching"}
+            label={settings.pitchingOpen ? "Close pitching" : "Open pitching"}
+          />
         </li>
         <li>
           <span>
             Voting is <strong>{settings.votingOpen ? "open" : "closed"}</strong>.
           </span>
-          <Toggle intent={settings.votingOpen ? "close-voting" : "open-voting"} label={settings.votingOpen ? "Close voting" : "Open voting"} />
+          <Toggle
+            intent={settings.votingOpen ? "close-voting" : "open-voting"}
+            label={settings.votingOpen ? "Close voting" : "Open voting"}
+          />
         </li>
       </ul>
       <Form method="post" {...getFormProps(form)}>

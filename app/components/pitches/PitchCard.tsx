@@ -1,0 +1,74 @@
+import { Form, Link } from "@remix-run/react";
+import { tallyText } from "../../domain/voting";
+import { VoteButton } from "./VoteButton";
+
+export interface PitchCardData {
+  id: string;
+  title: string;
+  descriptionHtml: string;
+  tags: string[];
+  pitcherName: string | null;
+  mine: boolean;
+  voted: boolean;
+}
+
+/** One pitch: an article headed by its title, with its tally and the vote toggle. */
+export function PitchCard({
+  slug,
+  pitch,
+  votes,
+  canVote,
+  showVoteButton,
+}: {
+  slug: string;
+  pitch: PitchCardData;
+  votes: number | null;
+  canVote: boolean;
+  showVoteButton: boolean;
+}) {
+  const headingId = `pitch-${pitch.id}-title`;
+  return (
+    <article className="card pitch" id={`pitch-${pitch.id}`} aria-labelledby={headingId}>
+      <div className="pitch-head">
+        <h3 id={headingId}>{pitch.title}</h3>
+        <p className="tally" aria-live="polite" aria-atomic="true">
+          {votes === null ? <span className="muted">Tally hidden</span> : tallyText(votes)}
+        </p>
+      </div>
+      <p className="muted byline">{pitch.pitcherName ? `Pitched by ${pitch.pitcherName}` : "Pitched anonymously"}</p>
+      {pitch.descriptionHtml ? (
+        // Rendered from Markdown and sanitised on the server (app/domain/markdown.server.ts).
+        // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised on the server
+        <div className="prose" dangerouslySetInnerHTML={{ __html: pitch.descriptionHtml }} />
+      ) : null}
+      {pitch.tags.length ? (
+        <ul className="tags" aria-label="Tags">
+          {pitch.tags.map((tag) => (
+            <li key={tag} className="badge">
+              {tag}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      <div className="pitch-actions">
+        {showVoteButton ? (
+          <VoteButton slug={slug} pitchId={pitch.id} title={pitch.title} voted={pitch.voted} disabled={!canVote} />
+        ) : null}
+        {pitch.mine ? (
+          <>
+            <Link className="button secondary" to={`/e/${slug}/pitch/${pitch.id}`} aria-label={`Edit ${pitch.title}`}>
+              Edit
+            </Link>
+            <Form method="post" action={`/e/${slug}?index`} className="inline-form">
+              <input type="hidden" name="intent" value="withdraw" />
+              <input type="hidden" name="pitchId" value={pitch.id} />
+              <button type="submit" className="danger" aria-label={`Withdraw ${pitch.title}`}>
+                Withdraw
+              </button>
+            </Form>
+          </>
+        ) : null}
+      </div>
+    </article>
+  );
+}

@@ -1,0 +1,408 @@
+import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
+import { type Pitch, attendees, capturedItems, pitches, placements, votes } from "../../db/schema";
+import { displayName } from "../domain/attribution";
+import { renderMarkdown } from "../domain/markdown.server";
+import { checkVote, mergedVoters, orderPitches, talliesVisible, votesLeft } from "../domain/voting";
+import {
+  editPitchSchema,
+  hidePitchSchema,
+  mergePitchesSchema,
+  pitchIdSchema,
+  pitchSchema,
+  voteSchema,
+} from "../schemas/pitch";
+import { type Tx, audit } from "./audit.server";
+import type { ServiceContext } from "./context.server";
+import { ServiceError } from "./errors";
+import { newId } from "./ids.server";
+import { validate } from "./validate";
+import { type Viewer, requireAccess, requireAttendee, requireOrganiser } from "./viewer.server";
+
+/** Pitching, voting and moderating pitches: every write goes through one function here. */
+
+export interface PitchView {
+  id: string;
+  title: string;
+  description: string;
+  descriptionHtml: string;
+  tags: string[];
+  pitcherName: string | null;
+  mine: boolean;
+  /** Null while a blind vote hides tallies from this viewer. */
+  votes: number | null;
+  voted: boolean;
+}
+
+export interface MergedPitchView {
+  id: string;
+  title: string;
+  intoId: string;
+  intoTitle: string;
+}
+
+export interface PitchBoard {
+  pitches: PitchView[];
+  merged: MergedPitchView[];
+  votesLeft: number | null;
+  talliesVisible: boolean;
+}
+
+function usedVotes(tx: Tx | ServiceContext["db"], eventId: string, attendeeId: string): number {
+  return (
+    tx
+      .select({ n: count() })
+      .from(votes)
+      .innerJoin(pitches, eq(pitches.id, votes.pitchId))
+      .where(and(eq(votes.eventId, eventId), eq(votes.attendeeId, attendeeId), eq(pitches.status, "open")))
+      .get()?.n ?? 0
+  );
+}
+
+function tallyOf(tx: Tx | ServiceContext["db"], pitchId: string): number {
+  return tx.select({ n: count() }).from(votes).where(eq(votes.pitchId, pitchId)).get()?.n ?? 0;
+}
+
+/** Everything the event page lists, in the order this viewer should see it. */
+export function pitchBoard(ctx: Pick<ServiceContext, "db">, viewer: Viewer): PitchBoard {
+  requireAccess(viewer);
+  const { event } = viewer;
+  const rows = ctx.db
+    .select({ pitch: pitches, pitcher: attendees })
+    .from(pitches)
+    .leftJoin(attendees, eq(attendees.id, pitches.attendeeId))
+    .where(and(eq(pitches.eventId, event.id), inArray(pitches.status, ["open", "merged"])))
+    .orderBy(asc(pitches.createdAt))
+    .all();
+  const tallies = new Map(
+    ctx.db
+      .select({ pitchId: votes.pitchId, n: count() })
+      .from(votes)
+      .where(eq(votes.eventId, event.id))
+      .groupBy(votes.pitchId)
+      .all()
+      .map((r) => [r.pitchId, r.n]),
+  );
+  const attendeeId = viewer.attendee?.id ?? null;
+  const mine = new Set(
+    attendeeId
+      ? ctx.db
+          .select({ pitchId: votes.pitchId })
+          .from(votes)
+          .where(and(eq(votes.eventId, event.id), eq(votes.attendeeId, attendeeId)))
+          .all()
+          .map((r) => r.pitchId)
+      : [],
+  );
+  const showTallies = talliesVisible(event, viewer.isOrganiser);
+  const open = rows.filter((r) => r.pitch.status === "open");
+  const titles = new Map(rows.map((r) => [r.pitch.id, r.pitch.title]));
+  const views = open.map(({ pitch, pitcher }) => ({
+    id: pitch.id,
+    title: pitch.title,
+    description: pitch.description,
+    descriptionHtml: renderMarkdown(pitch.description),
+    tags: pitch.tags,
+    pitcherName: displayName(pitcher),
+    mine: attendeeId !== null && pitch.attendeeId === attendeeId,
+    votes: showTallies ? (tallies.get(pitch.id) ?? 0) : null,
+    voted: mine.has(pitch.id),
+    createdAt: pitch.createdAt,
+  }));
+  const ordered = orderPitches(
+    views.map((v) => ({ ...v, votes: tallies.get(v.id) ?? 0, shown: v.votes })),
+    event,
+    attendeeId,
+  ).map(({ shown, createdAt: _createdAt, ...v }) => ({ ...v, votes: shown }));
+  const merged = rows
+    .filter((r) => r.pitch.status === "merged" && r.pitch.mergedIntoId && titles.has(r.pitch.mergedIntoId))
+    .map(({ pitch }) => ({
+      id: pitch.id,
+      title: pitch.title,
+      intoId: pitch.mergedIntoId as string,
+      intoTitle: titles.get(pitch.mergedIntoId as string) as string,
+    }));
+  return {
+    pitches: ordered,
+    merged,
+    votesLeft: attendeeId ? votesLeft(event.votesPerAttendee, usedVotes(ctx.db, event.id, attendeeId)) : null,
+    talliesVisible: showTallies,
+  };
+}
+
+function findPitch(tx: Tx | ServiceContext["db"], eventId: string, pitchId: string): Pitch {
+  const pitch = tx
+    .select()
+    .from(pitches)
+    .where(and(eq(pitches.id, pitchId), eq(pitches.eventId, eventId)))
+    .get();
+  if (!pitch) throw new ServiceError("not_found", "That pitch is not part of this event.");
+  return pitch;
+}
+
+export function getOwnPitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
+  const attendee = requireAttendee(viewer);
+  const pitch = findPitch(ctx.db, viewer.event.id, pitchId);
+  if (pitch.attendeeId !== attendee.id || pitch.status !== "open") {
+    throw new ServiceError("forbidden", "Only the person who pitched this session can change it.");
+  }
+  return pitch;
+}
+
+/** Pitches a session. A form resubmitted with the same client id returns the first pitch. */
+export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Pitch> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const data = validate(pitchSchema, input);
+  const eventId = viewer.event.id;
+  const { pitch, created } = ctx.db.transaction(
+    (tx) => {
+      if (data.clientId) {
+        const existing = tx
+          .select()
+          .from(pitches)
+          .where(and(eq(pitches.eventId, eventId), eq(pitches.clientId, data.clientId)))
+          .get();
+        if (existing) {
+          if (existing.attendeeId !== attendee.id)
+            throw new ServiceError("conflict", "That form was already used. Reload and try again.");
+          return { pitch: existing, created: false };
+        }
+      }
+      if (!viewer.event.pitchingOpen && !viewer.isOrganiser) {
+        throw new ServiceError("forbidden", "Pitching is closed for this event.");
+      }
+      const row = tx
+        .insert(pitches)
+        .values({
+          id: newId(),
+          eventId,
+          attendeeId: attendee.id,
+          clientId: data.clientId ?? null,
+          title: data.title,
+          description: data.description,
+          tags: data.tags,
+        })
+        .returning()
+        .get();
+      return { pitch: row, created: true };
+    },
+    { behavior: "immediate" },
+  );
+  if (created) ctx.publish.changed(eventId, "pitches", pitch.id);
+  return pitch;
+}
+
+export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Pitch> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const data = validate(editPitchSchema, input);
+  const updated = ctx.db.transaction((tx) => {
+    const pitch = findPitch(tx, viewer.event.id, data.pitchId);
+    if (pitch.attendeeId !== attendee.id)
+      throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
+    if (pitch.status !== "open")
+      throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
+    return tx
+      .update(pitches)
+      .set({ title: data.title, description: data.description, tags: data.tags, updatedAt: new Date().toISOString() })
+      .where(eq(pitches.id, pitch.id))
+      .returning()
+      .get();
+  });
+  ctx.publish.changed(viewer.event.id, "pitches", updated.id);
+  return updated;
+}
+
+function closePitch(tx: Tx, pitch: Pitch, changes: Partial<Pitch>): { wasPlaced: boolean } {
+  tx.update(pitches)
+    .set({ ...changes, updatedAt: new Date().toISOString() })
+    .where(eq(pitches.id, pitch.id))
+    .run();
+  const removed = tx.delete(placements).where(eq(placements.pitchId, pitch.id)).returning().all();
+  return { wasPlaced: removed.length > 0 };
+}
+
+/** The pitcher takes their pitch back; its votes no longer count against anyone's budget. */
+export async function withdrawPitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const { pitchId } = validate(pitchIdSchema, input);
+  const { wasPlaced } = ctx.db.transaction((tx) => {
+    const pitch = findPitch(tx, viewer.event.id, pitchId);
+    if (pitch.attendeeId !== attendee.id)
+      throw new ServiceError("forbidden", "Only the person who pitched this session can withdraw it.");
+    if (pitch.status !== "open") throw new ServiceError("conflict", "This pitch is no longer open.");
+    return closePitch(tx, pitch, { status: "withdrawn" });
+  });
+  ctx.publish.changed(viewer.event.id, "pitches", pitchId);
+  if (wasPlaced) ctx.publish.changed(viewer.event.id, "grid");
+}
+
+/**
+ * Casts or takes back a vote. The wanted state is given (not a toggle), the
+ * budget is checked inside an immediate transaction, and the new tally goes
+ * out on the next coalesced tick.
+ */
+export async function setVote(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  input: unknown,
+): Promise<{ pitchId: string; voted: boolean; votes: number | null; votesLeft: number }> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const { pitchId, vote } = validate(voteSchema, input);
+  const { event } = viewer;
+  const result = ctx.db.transaction(
+    (tx) => {
+      const pitch = findPitch(tx, event.id, pitchId);
+      const existing = tx
+        .select({ pitchId: votes.pitchId })
+        .from(votes)
+        .where(and(eq(votes.pitchId, pitchId), eq(votes.attendeeId, attendee.id)))
+        .get();
+      const used = usedVotes(tx, event.id, attendee.id);
+      let changed = false;
+      if (vote && !existing) {
+        const refusal = checkVote({
+          votingOpen: event.votingOpen,
+          pitchOpen: pitch.status === "open",
+          budget: event.votesPerAttendee,
+          used,
+        });
+        if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
+        tx.insert(votes).values({ eventId: event.id, pitchId, attendeeId: attendee.id }).run();
+        changed = true;
+      } else if (!vote && existing) {
+        if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
+        tx.delete(votes)
+          .where(and(eq(votes.pitchId, pitchId), eq(votes.attendeeId, attendee.id)))
+          .run();
+        changed = true;
+      }
+      return {
+        changed,
+        tally: tallyOf(tx, pitchId),
+        votesLeft: votesLeft(event.votesPerAttendee, usedVotes(tx, event.id, attendee.id)),
+      };
+    },
+    { behavior: "immediate" },
+  );
+  const blind = !talliesVisible(event, false);
+  if (result.changed) ctx.publish.tally(event.id, pitchId, result.tally, blind ? "organisers" : "everyone");
+  return {
+    pitchId,
+    voted: vote,
+    votes: talliesVisible(event, viewer.isOrganiser) ? result.tally : null,
+    votesLeft: result.votesLeft,
+  };
+}
+
+/** Organisers hide a pitch from everyone; the reason is kept in the audit log. */
+export async function hidePitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { pitchId, reason } = validate(hidePitchSchema, input);
+  const eventId = viewer.event.id;
+  const { wasPlaced } = ctx.db.transaction((tx) => {
+    const pitch = findPitch(tx, eventId, pitchId);
+    if (pitch.status !== "open") throw new ServiceError("conflict", "Only an open pitch can be hidden.");
+    const outcome = closePitch(tx, pitch, { status: "hidden", hiddenReason: reason });
+    audit(tx, { eventId, action: "pitch.hide", targetId: pitchId, detail: { title: pitch.title, reason } });
+    return outcome;
+  });
+  ctx.publish.changed(eventId, "pitches", pitchId);
+  if (wasPlaced) ctx.publish.changed(eventId, "grid");
+}
+
+/** Organisers bring a hidden pitch back. */
+export async function unhidePitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { pitchId } = validate(pitchIdSchema, input);
+  const eventId = viewer.event.id;
+  ctx.db.transaction((tx) => {
+    const pitch = findPitch(tx, eventId, pitchId);
+    if (pitch.status !== "hidden") throw new ServiceError("conflict", "That pitch is not hidden.");
+    tx.update(pitches).set({ status: "open", hiddenReason: null }).where(eq(pitches.id, pitchId)).run();
+    audit(tx, { eventId, action: "pitch.unhide", targetId: pitchId, detail: { title: pitch.title } });
+  });
+  ctx.publish.changed(eventId, "pitches", pitchId);
+}
+
+/**
+ * Merges pitch `fromId` into `intoId`: votes move across without counting
+ * anyone twice, captured notes follow, and the merged-away pitch points to
+ * where it went. A placement of the merged-away pitch passes to the kept one
+ * when that one is not placed yet.
+ */
+export async function mergePitches(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<{ votes: number }> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { fromId, intoId } = validate(mergePitchesSchema, input);
+  const eventId = viewer.event.id;
+  const tally = ctx.db.transaction(
+    (tx) => {
+      const from = findPitch(tx, eventId, fromId);
+      const into = findPitch(tx, eventId, intoId);
+      if (from.status !== "open" || into.status !== "open") {
+        throw new ServiceError("conflict", "Both pitches must be open to merge them.");
+      }
+      const voters = (id: string) =>
+        tx
+          .select({ a: votes.attendeeId })
+          .from(votes)
+          .where(eq(votes.pitchId, id))
+          .all()
+          .map((r) => r.a);
+      const intoVoters = new Set(voters(intoId));
+      const newcomers = mergedVoters([...intoVoters], voters(fromId)).filter((a) => !intoVoters.has(a));
+      tx.delete(votes).where(eq(votes.pitchId, fromId)).run();
+      if (newcomers.length) {
+        tx.insert(votes)
+          .values(newcomers.map((attendeeId) => ({ eventId, pitchId: intoId, attendeeId })))
+          .run();
+      }
+      tx.update(capturedItems).set({ pitchId: intoId }).where(eq(capturedItems.pitchId, fromId)).run();
+      const fromPlacement = tx.select().from(placements).where(eq(placements.pitchId, fromId)).get();
+      const intoPlaced = tx.select().from(placements).where(eq(placements.pitchId, intoId)).get();
+      tx.delete(placements).where(eq(placements.pitchId, fromId)).run();
+      if (fromPlacement && !intoPlaced) {
+        tx.insert(placements)
+          .values({ ...fromPlacement, pitchId: intoId })
+          .run();
+      }
+      tx.update(pitches)
+        .set({ status: "merged", mergedIntoId: intoId, updatedAt: new Date().toISOString() })
+        .where(eq(pitches.id, fromId))
+        .run();
+      audit(tx, {
+        eventId,
+        action: "pitch.merge",
+        targetId: intoId,
+        detail: { from: from.title, into: into.title, votesMoved: newcomers.length },
+      });
+      return tallyOf(tx, intoId);
+    },
+    { behavior: "immediate" },
+  );
+  ctx.publish.changed(eventId, "pitches");
+  ctx.publish.changed(eventId, "grid");
+  return { votes: tally };
+}
+
+/** Pitches for the organiser's moderation list, hidden ones included. */
+export function moderationList(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
+  requireOrganiser(viewer);
+  return ctx.db
+    .select({
+      id: pitches.id,
+      title: pitches.title,
+      status: pitches.status,
+      hiddenReason: pitches.hiddenReason,
+      votes: sql<number>`(select count(*) from ${votes} where ${votes.pitchId} = ${pitches.id})`,
+    })
+    .from(pitches)
+    .where(and(eq(pitches.eventId, viewer.event.id), inArray(pitches.status, ["open", "hidden"])))
+    .orderBy(asc(pitches.createdAt))
+    .all();
+}
