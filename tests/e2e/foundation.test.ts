@@ -34,7 +34,9 @@ describe("an organiser sets up an event while an attendee watches", () => {
 
     const attendeeLink = await page.getByRole("textbox", { name: "Attendee link", exact: true }).inputValue();
     expect(attendeeLink).toMatch(/\/e\/browser-camp$/);
-    expect(await page.getByRole("textbox", { name: "Organiser link", exact: true }).inputValue()).toMatch(/\/e\/browser-camp\/admin\?key=[\w-]{20,}$/);
+    expect(await page.getByRole("textbox", { name: "Organiser link", exact: true }).inputValue()).toMatch(
+      /\/e\/browser-camp\/admin\?key=[\w-]{20,}$/,
+    );
     await expect.poll(() => page.getByRole("img", { name: "QR code for the attendee link" }).isVisible()).toBe(true);
     await expectAccessible(page);
 
@@ -56,7 +58,9 @@ describe("an organiser sets up an event while an attendee watches", () => {
     await page.getByLabel("Starts").fill("10:00");
     await page.getByLabel("Ends").fill("10:45");
     await page.getByRole("button", { name: "Add time slot" }).click();
-    await expect.poll(() => page.getByRole("list", { name: "Time slots" }).getByText("10:00–10:45").isVisible()).toBe(true);
+    await expect
+      .poll(() => page.getByRole("list", { name: "Time slots" }).getByText("10:00–10:45").isVisible())
+      .toBe(true);
 
     // The phone never reloaded: the new room and slot arrive over the live channel.
     const rooms = attendee.page.getByRole("list", { name: "Rooms" });

@@ -44,7 +44,10 @@ export async function openBrowser(size: "phone" | "desktop" = "desktop"): Promis
   const problems: string[] = [];
   page.on("pageerror", (error) => problems.push(`page error: ${error.message}`));
   page.on("console", (message) => {
-    if (message.type() === "error" && !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(message.text())) {
+    if (
+      message.type() === "error" &&
+      !/Failed to load resource|ERR_INTERNET_DISCONNECTED|WebSocket connection/.test(message.text())
+    ) {
       problems.push(`console error: ${message.text()}`);
     }
   });

@@ -32,7 +32,11 @@ export class HttpClient {
   }
 
   /** Posts form fields; follows nothing, so redirects can be asserted. */
-  post(path: string, fields: Record<string, string | string[]>, headers: Record<string, string> = {}): Promise<Response> {
+  post(
+    path: string,
+    fields: Record<string, string | string[]>,
+    headers: Record<string, string> = {},
+  ): Promise<Response> {
     const body = new URLSearchParams();
     for (const [key, value] of Object.entries(fields)) {
       for (const v of Array.isArray(value) ? value : [value]) body.append(key, v);
@@ -70,7 +74,9 @@ export async function createEvent(
   const slug = location.match(/^\/e\/([^/]+)\/admin/)?.[1];
   if (!slug) throw new Error(`unexpected redirect ${location}`);
   const admin = await (await organiser.get(`/e/${slug}/admin`)).text();
-  const organiserLink = admin.match(/id="organiser-link"[^>]*value="([^"]+)"/)?.[1] ?? admin.match(/value="([^"]+)"[^>]*id="organiser-link"/)?.[1];
+  const organiserLink =
+    admin.match(/id="organiser-link"[^>]*value="([^"]+)"/)?.[1] ??
+    admin.match(/value="([^"]+)"[^>]*id="organiser-link"/)?.[1];
   if (!organiserLink) throw new Error("organiser link not shown on the admin page");
   return { organiser, slug, organiserLink: organiserLink.replaceAll("&amp;", "&") };
 }

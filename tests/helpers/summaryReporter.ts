@@ -14,7 +14,8 @@ export default class SummaryReporter implements Reporter {
         else skipped++;
       }
       // A file that failed to load has no tests but must count as a failure.
-      if (mod.state() === "failed" && ![...mod.children.allTests()].some((t) => t.result().state === "failed")) failed++;
+      if (mod.state() === "failed" && ![...mod.children.allTests()].some((t) => t.result().state === "failed"))
+        failed++;
     }
     failed += errors.length;
     const line = `${passed} passed, ${failed} failed${skipped ? `, ${skipped} skipped` : ""}`;
