@@ -85,6 +85,8 @@ async function main() {
   app.use(
     pinoHttp({
       logger,
+      customLogLevel: (_req, res, err) =>
+        err || res.statusCode >= 500 ? "error" : res.statusCode >= 400 ? "warn" : "info",
       serializers: {
         req: (req) => ({ method: req.method, url: redactUrl(req.url) }),
         res: (res) => ({ statusCode: res.statusCode }),

@@ -53,9 +53,11 @@ export function ErrorBoundary() {
   let title = "Something went wrong";
   let message: ReactNode = "The server could not show this page. Reload to try again.";
   if (isRouteErrorResponse(error)) {
+    // Remix's own messages (no route matched) are not for people: only ours are shown.
+    const ours = typeof error.data === "string" && error.data && !(error as { internal?: boolean }).internal;
     if (error.status === 404) {
       title = "Not found";
-      message = typeof error.data === "string" && error.data ? error.data : "There is nothing at this address.";
+      message = ours ? error.data : "There is nothing at this address.";
     } else if (error.status === 403) {
       title = "Not allowed";
       message = typeof error.data === "string" && error.data ? error.data : "You may not see this page.";

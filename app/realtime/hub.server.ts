@@ -34,9 +34,11 @@ type Audience = "everyone" | "organisers";
 export function createPublisher(io: IoServer): Publisher & { flush(): void; close(): void } {
   const pending = new Map<string, { eventId: string; audience: Audience; tallies: Map<string, number> }>();
   let timer: NodeJS.Timeout | null = null;
+  let lastFlush = 0;
 
   function flush() {
     timer = null;
+    lastFlush = performance.now();
     for (const { eventId, audience, tallies } of pending.values()) {
       const room = audience === "everyone" ? eventRoom(eventId) : organiserRoom(eventId);
       io.to(room).emit("votes:tallies", { eventId, tallies: Object.fromEntries(tallies) });
@@ -56,7 +58,8 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
         pending.set(key, entry);
       }
       entry.tallies.set(pitchId, votes);
-      timer ??= setTimeout(flush, TALLY_TICK_MS);
+      // Throttled, leading edge: a lone vote goes out at once, a burst at most once a tick.
+      timer ??= setTimeout(flush, Math.max(0, lastFlush + TALLY_TICK_MS - performance.now()));
     },
     flush() {
       if (timer) clearTimeout(timer);
@@ -90,7 +93,13 @@ export function attachHub(io: IoServer, ctx: ServiceContext): void {
 
   /** Runs one command: parse, call the service, answer the ack; failures answer `{ ok: false, error }`. */
   function command<P, R extends object>(name: keyof ClientToServerEvents, run: (payload: P) => Promise<R>) {
-    return async (payload: P, ack: (result: Ack<R>) => void) => {
+    return async (payload: P, maybeAck: (result: Ack<R>) => void) => {
+      // emit(name, callback) hands the callback over as the payload: answer it, never leave it waiting.
+      let ack = maybeAck;
+      if (typeof payload === "function") {
+        ack = payload as unknown as (result: Ack<R>) => void;
+        payload = undefined as P;
+      }
       if (typeof ack !== "function") return;
       const started = performance.now();
       try {

@@ -14,7 +14,12 @@ export function isTimeZone(value: string): boolean {
 export const isoDate = z
   .string({ required_error: "Enter a date." })
   .regex(/^\d{4}-\d{2}-\d{2}$/, "Enter a date as YYYY-MM-DD.")
-  .refine((value) => !Number.isNaN(Date.parse(`${value}T00:00:00Z`)), "That is not a real date.");
+  // Date.parse rolls 2026-02-30 over to March, so the date must survive a round trip.
+  .refine((value) => {
+    if (!/^\d{4}-\d{2}-\d{2}$/.test(value)) return true; // the format message above says it
+    const time = Date.parse(`${value}T00:00:00Z`);
+    return !Number.isNaN(time) && new Date(time).toISOString().slice(0, 10) === value;
+  }, "That is not a real date.");
 
 export const clockTime = z
   .string({ required_error: "Enter a time." })
@@ -33,7 +38,11 @@ export const createEventSchema = z.object({
     .min(1, "Give the event a name.")
     .max(120, "The event name can be at most 120 characters."),
   date: isoDate,
-  timeZone: z.string({ required_error: "Choose a time zone." }).refine(isTimeZone, "Choose a time zone from the list."),
+  timeZone: z
+    .string({ required_error: "Choose a time zone." })
+    .refine(isTimeZone, "Choose a time zone from the list.")
+    // Stored in its canonical spelling ("europe/london" becomes "Europe/London").
+    .transform((zone) => new Intl.DateTimeFormat("en", { timeZone: zone }).resolvedOptions().timeZone),
   passcode: passcode.optional(),
 });
 export type CreateEventInput = z.infer<typeof createEventSchema>;

@@ -9,9 +9,7 @@ import { idSchema } from "./event";
 const tags = z.preprocess(
   (value) => {
     const list = typeof value === "string" ? value.split(",") : Array.isArray(value) ? value : [];
-    return [
-      ...new Set(list.map((t) => (typeof t === "string" ? t.trim().toLowerCase() : t)).filter((t) => t !== "")),
-    ];
+    return [...new Set(list.map((t) => (typeof t === "string" ? t.trim().toLowerCase() : t)).filter((t) => t !== ""))];
   },
   z
     .array(z.string().max(30, "Each tag can be at most 30 characters."), {

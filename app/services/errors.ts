@@ -4,7 +4,15 @@
  */
 export type ServiceErrorKind = "invalid" | "forbidden" | "not_found" | "conflict" | "rate_limited";
 
+/**
+ * A brand instead of `instanceof`: server.ts and the Remix build each load
+ * their own copy of this module, so an error made by one copy must still be
+ * recognised by the other.
+ */
+const brand = Symbol.for("unconf.ServiceError");
+
 export class ServiceError extends Error {
+  readonly [brand] = true;
   readonly kind: ServiceErrorKind;
   /** Messages for form fields by name, so a form can show them beside the field. */
   readonly fieldErrors: Record<string, string[]>;
@@ -26,5 +34,5 @@ export const statusOf: Record<ServiceErrorKind, number> = {
 };
 
 export function isServiceError(error: unknown): error is ServiceError {
-  return error instanceof ServiceError;
+  return typeof error === "object" && error !== null && (error as Record<symbol, unknown>)[brand] === true;
 }

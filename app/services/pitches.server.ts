@@ -142,8 +142,11 @@ function findPitch(tx: Tx | ServiceContext["db"], eventId: string, pitchId: stri
 export function getOwnPitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
   const attendee = requireAttendee(viewer);
   const pitch = findPitch(ctx.db, viewer.event.id, pitchId);
-  if (pitch.attendeeId !== attendee.id || pitch.status !== "open") {
+  if (pitch.attendeeId !== attendee.id) {
     throw new ServiceError("forbidden", "Only the person who pitched this session can change it.");
+  }
+  if (pitch.status !== "open") {
+    throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
   }
   return pitch;
 }
@@ -297,7 +300,11 @@ export async function setVote(
   };
 }
 
-/** Organisers hide a pitch from everyone; the reason is kept in the audit log. */
+/**
+ * Organisers hide a pitch from everyone; the reason is kept in the audit log.
+ * Its votes are released (and counted in the audit), so showing it again can
+ * never push anyone over their budget.
+ */
 export async function hidePitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
   requireOrganiser(viewer);
   await ctx.limiter.consume({ ip: viewer.ip });
@@ -307,7 +314,8 @@ export async function hidePitch(ctx: ServiceContext, viewer: Viewer, input: unkn
     const pitch = findPitch(tx, eventId, pitchId);
     if (pitch.status !== "open") throw new ServiceError("conflict", "Only an open pitch can be hidden.");
     const outcome = closePitch(tx, pitch, { status: "hidden", hiddenReason: reason });
-    audit(tx, { eventId, action: "pitch.hide", targetId: pitchId, detail: { title: pitch.title, reason } });
+    const released = tx.delete(votes).where(eq(votes.pitchId, pitchId)).returning().all().length;
+    audit(tx, { eventId, action: "pitch.hide", targetId: pitchId, detail: { title: pitch.title, reason, released } });
     return outcome;
   });
   ctx.publish.changed(eventId, "pitches", pitchId);

@@ -30,11 +30,14 @@ export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknow
   const data = validate(roomSchema, input);
   const eventId = viewer.event.id;
   const room = ctx.db.transaction((tx) => {
+    // Compared in JavaScript: SQLite's lower() folds ASCII letters only ("Café" vs "CAFÉ").
+    const folded = data.name.toLocaleLowerCase();
     const clash = tx
-      .select({ id: rooms.id })
+      .select({ name: rooms.name })
       .from(rooms)
-      .where(and(eq(rooms.eventId, eventId), sql`lower(${rooms.name}) = lower(${data.name})`))
-      .get();
+      .where(eq(rooms.eventId, eventId))
+      .all()
+      .some((room) => room.name.toLocaleLowerCase() === folded);
     if (clash) {
       throw new ServiceError("conflict", `There is already a room called "${data.name}".`, {
         name: [`There is already a room called "${data.name}".`],
@@ -96,7 +99,10 @@ export async function addTimeSlot(ctx: ServiceContext, viewer: Viewer, input: un
   const slot = ctx.db.transaction((tx) => {
     const existing = tx.select().from(timeSlots).where(eq(timeSlots.eventId, eventId)).all();
     const problem = checkNewSlot(candidate, existing);
-    if (problem) throw new ServiceError("conflict", problem.message, { [problem.field]: [problem.message] });
+    if (problem) {
+      const kind = problem.field === "ends" ? "invalid" : "conflict";
+      throw new ServiceError(kind, problem.message, { [problem.field]: [problem.message] });
+    }
     const created = tx
       .insert(timeSlots)
       .values({ id: newId(), eventId, ...candidate, kind: data.kind, label: data.label ?? "" })

@@ -494,10 +494,9 @@ describe("editing and withdrawing", () => {
       status: 403,
       data: { intent: "vote", error: "This pitch is no longer open for votes." },
     });
-    // The edit action refuses with 409, but the page's loader then answers 403 for a pitch no longer open
-    // (getOwnPitch treats "not open" like "not yours"), so the pitcher reads "Only the person who pitched…".
+    // A withdrawn pitch can no longer be edited, and the pitcher is told so (not that it is someone else's).
     const edit = await ann.client.post(`/e/${c.slug}/pitch/${x}`, { title: "Back", tags: "" });
-    expect(edit.status).toBe(403);
+    expect(edit.status).toBe(409);
     expect(pitchRow(x)?.title).toBe("X");
   });
 });
@@ -1021,7 +1020,7 @@ describe("hiding", () => {
         actor: "organiser",
         action: "pitch.hide",
         target_id: spam,
-        detail: JSON.stringify({ title: "Buy my crypto", reason: "Advertising" }),
+        detail: JSON.stringify({ title: "Buy my crypto", reason: "Advertising", released: 1 }),
       },
     ]);
 

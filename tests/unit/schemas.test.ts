@@ -48,6 +48,10 @@ describe("createEventSchema", () => {
     [{ date: "2026-13-01" }, "date", "That is not a real date."],
     [{ date: "2026-00-10" }, "date", "That is not a real date."],
     [{ date: "2026-02-32" }, "date", "That is not a real date."],
+    // Date.parse rolls these over into the next month; they must still be refused.
+    [{ date: "2026-02-30" }, "date", "That is not a real date."],
+    [{ date: "2026-04-31" }, "date", "That is not a real date."],
+    [{ date: "2025-02-29" }, "date", "That is not a real date."],
     [{ timeZone: undefined }, "timeZone", "Choose a time zone."],
     [{ timeZone: "Mars/Olympus_Mons" }, "timeZone", "Choose a time zone from the list."],
     [{ timeZone: "" }, "timeZone", "Choose a time zone from the list."],
@@ -76,6 +80,19 @@ describe("createEventSchema", () => {
     }
     expect(isTimeZone("Nowhere/Special")).toBe(false);
     expect(isTimeZone("")).toBe(false);
+  });
+});
+
+describe("createEventSchema details", () => {
+  it("gives one message for a badly formatted date, not two", () => {
+    const result = createEventSchema.safeParse({ name: "Camp", date: "01/12/2026", timeZone: "UTC" });
+    expect(result.success).toBe(false);
+    expect(result.error?.issues.map((i) => i.message)).toEqual(["Enter a date as YYYY-MM-DD."]);
+  });
+
+  it("accepts a leap day that exists and stores time zones in their canonical spelling", () => {
+    const result = createEventSchema.safeParse({ name: "Camp", date: "2028-02-29", timeZone: "europe/london" });
+    expect(result.success && result.data).toMatchObject({ date: "2028-02-29", timeZone: "Europe/London" });
   });
 });
 
