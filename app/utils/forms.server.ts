@@ -36,3 +36,18 @@ export async function handleForm<S extends z.ZodTypeAny>(
     );
   }
 }
+
+/**
+ * For commands without a form to redisplay (buttons, drag and drop): call the
+ * service and answer `{ intent, notice }`, or `{ intent, error }` with the
+ * refusal's status.
+ */
+export async function handleCommand(intent: string, run: () => Promise<unknown>) {
+  try {
+    const outcome = await run();
+    return { intent, notice: typeof outcome === "string" ? outcome : undefined, error: undefined };
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    return data({ intent, notice: undefined, error: error.message }, { status: statusOf[error.kind] });
+  }
+}

@@ -72,7 +72,8 @@ export function ModerationPanel({
         <Form method="post">
           <h3>Merge two pitches</h3>
           <p className="hint">
-            The first pitch&apos;s votes move to the second (someone who voted for both keeps one vote) and its notes follow.
+            The first pitch&apos;s votes move to the second (someone who voted for both keeps one vote) and its notes
+            follow.
           </p>
           <input type="hidden" name="intent" value="merge-pitches" />
           <FormErrors

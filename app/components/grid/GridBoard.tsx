@@ -1,0 +1,61 @@
+import { useState } from "react";
+import { GridTable, plainWrappers } from "./GridTable";
+import { ScheduleDialog } from "./ScheduleDialog";
+import { SlotList } from "./SlotList";
+import type { BoardWrappers, CellView, ConflictView, RoomView, SlotView } from "./types";
+import { UnplacedList, type UnplacedView } from "./UnplacedList";
+
+export interface BoardProps {
+  slug: string;
+  rooms: RoomView[];
+  slots: SlotView[];
+  cells: CellView[];
+  unplaced: UnplacedView[];
+  conflicts: ConflictView[];
+  isOrganiser: boolean;
+  nowSlotId: string | null;
+  nextSlotId: string | null;
+  wrappers?: BoardWrappers;
+}
+
+/**
+ * The grid (table on wide screens, per-slot lists on phones) and the
+ * "Not scheduled yet" list; organisers also get the schedule dialog.
+ */
+export function GridBoard(props: BoardProps) {
+  const [scheduling, setScheduling] = useState<string | null>(null);
+  const wrappers = props.wrappers ?? plainWrappers;
+  const titles = new Map<string, string>([
+    ...props.cells.map((c): [string, string] => [c.pitchId, c.title]),
+    ...props.unplaced.map((p): [string, string] => [p.id, p.title]),
+  ]);
+  const current = props.cells.find((c) => c.pitchId === scheduling);
+  const onSchedule = props.isOrganiser ? setScheduling : undefined;
+  return (
+    <div className="board">
+      <div className="board-grid">
+        <div className="wide-only">
+          <GridTable {...props} wrappers={wrappers} onSchedule={onSchedule} />
+        </div>
+        <div className="narrow-only">
+          <SlotList {...props} />
+        </div>
+      </div>
+      <UnplacedList
+        pitches={props.unplaced}
+        isOrganiser={props.isOrganiser}
+        onSchedule={onSchedule}
+        wrappers={wrappers}
+      />
+      {props.isOrganiser ? (
+        <ScheduleDialog
+          pitch={scheduling ? { id: scheduling, title: titles.get(scheduling) ?? "" } : null}
+          rooms={props.rooms}
+          slots={props.slots}
+          current={current ? { roomId: current.roomId, slotId: current.slotId } : undefined}
+          onClose={() => setScheduling(null)}
+        />
+      ) : null}
+    </div>
+  );
+}

@@ -1,0 +1,55 @@
+import { tallyText } from "../../domain/voting";
+import type { BoardWrappers } from "./types";
+
+export interface UnplacedView {
+  id: string;
+  title: string;
+  votes: number | null;
+  myVote: boolean;
+}
+
+/** "Not scheduled yet": open pitches without a cell, most wanted first. */
+export function UnplacedList({
+  pitches,
+  isOrganiser,
+  onSchedule,
+  wrappers,
+}: {
+  pitches: UnplacedView[];
+  isOrganiser: boolean;
+  onSchedule?: (pitchId: string) => void;
+  wrappers: BoardWrappers;
+}) {
+  const { Draggable } = wrappers;
+  return (
+    <section className="card unplaced" aria-labelledby="unplaced-heading">
+      <h2 id="unplaced-heading">Not scheduled yet</h2>
+      {pitches.length === 0 ? <p className="muted">Every open pitch has a place.</p> : null}
+      <ul className="plain-list" aria-labelledby="unplaced-heading">
+        {pitches.map((pitch) => (
+          <li key={pitch.id}>
+            <Draggable pitchId={pitch.id} title={pitch.title}>
+              <span className="unplaced-item">
+                <span>
+                  {pitch.title}
+                  {pitch.votes !== null ? <span className="muted"> · {tallyText(pitch.votes)}</span> : null}
+                  {pitch.myVote ? <span className="badge">My pick</span> : null}
+                </span>
+                {isOrganiser ? (
+                  <button
+                    type="button"
+                    className="small"
+                    aria-label={`Schedule ${pitch.title}`}
+                    onClick={() => onSchedule?.(pitch.id)}
+                  >
+                    Schedule
+                  </button>
+                ) : null}
+              </span>
+            </Draggable>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}

@@ -1,0 +1,49 @@
+import type { ComponentType, ReactNode } from "react";
+
+export interface RoomView {
+  id: string;
+  name: string;
+  capacity: number;
+}
+
+export interface SlotView {
+  id: string;
+  localStart: string;
+  localEnd: string;
+  kind: "sessions" | "break" | "plenary";
+  label: string;
+}
+
+export interface CellView {
+  pitchId: string;
+  roomId: string;
+  slotId: string;
+  pinned: boolean;
+  title: string;
+  pitcherName: string | null;
+  votes: number | null;
+  myVote: boolean;
+}
+
+export interface ConflictView {
+  kind: "double-booked" | "pitcher-clash" | "over-capacity" | "voter-clash";
+  slotId: string;
+  pitchIds: string[];
+  message: string;
+}
+
+/** Wrappers the drag-and-drop layer puts around cells and sessions; plain by default. */
+export interface DropTargetProps {
+  roomId: string;
+  slotId: string;
+  children: ReactNode;
+}
+export interface DraggableProps {
+  pitchId: string;
+  title: string;
+  children: ReactNode;
+}
+export interface BoardWrappers {
+  DropTarget: ComponentType<DropTargetProps>;
+  Draggable: ComponentType<DraggableProps>;
+}

@@ -1,0 +1,67 @@
+import ical from "ical-generator";
+import type { Event } from "../../db/schema";
+import { localToInstant } from "../domain/clock";
+import { formatRange } from "../domain/timeSlots";
+import type { ServiceContext } from "./context.server";
+import { gridView } from "./grid.server";
+import { type Viewer, requireAttendee } from "./viewer.server";
+
+export interface CalendarEntry {
+  uid: string;
+  localStart: string;
+  localEnd: string;
+  summary: string;
+  location: string;
+  description?: string;
+  url?: string;
+}
+
+/**
+ * An RFC 5545 calendar (ical-generator does the escaping and line folding).
+ * Times are written in UTC, converted from the event's wall clock, so every
+ * calendar app places them right without a VTIMEZONE block; the event's zone
+ * is named in X-WR-TIMEZONE.
+ */
+export function buildCalendar(event: Pick<Event, "name" | "timeZone">, name: string, entries: CalendarEntry[]): string {
+  const calendar = ical({ name, prodId: { company: "Unconf", product: "Unconf", language: "EN" } });
+  calendar.x([{ key: "X-WR-TIMEZONE", value: event.timeZone }]);
+  for (const entry of entries) {
+    calendar.createEvent({
+      id: entry.uid,
+      start: localToInstant(entry.localStart, event.timeZone),
+      end: localToInstant(entry.localEnd, event.timeZone),
+      stamp: new Date(),
+      summary: entry.summary,
+      location: entry.location,
+      description: entry.description,
+      url: entry.url,
+    });
+  }
+  return calendar.toString();
+}
+
+/** "My sessions": the scheduled sessions this attendee voted for. */
+export function myCalendar(ctx: Pick<ServiceContext, "db">, viewer: Viewer, origin: string): string {
+  requireAttendee(viewer);
+  const grid = gridView(ctx, viewer);
+  const slots = new Map(grid.slots.map((s) => [s.id, s]));
+  const rooms = new Map(grid.rooms.map((r) => [r.id, r]));
+  const entries = grid.cells
+    .filter((c) => c.myVote)
+    .flatMap((c): CalendarEntry[] => {
+      const slot = slots.get(c.slotId);
+      if (!slot) return [];
+      return [
+        {
+          uid: `${c.pitchId}@${new URL(origin).host}`,
+          localStart: slot.localStart,
+          localEnd: slot.localEnd,
+          summary: c.title,
+          location: slot.kind === "plenary" ? "All rooms" : (rooms.get(c.roomId)?.name ?? ""),
+          description: `${viewer.event.name}, ${formatRange(slot)}`,
+          url: `${origin}/e/${viewer.event.slug}/s/${c.pitchId}`,
+        },
+      ];
+    });
+  return buildCalendar(viewer.event, `${viewer.event.name}: my sessions`, entries);
+}

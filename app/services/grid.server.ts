@@ -1,0 +1,377 @@
+import { createHash } from "node:crypto";
+import { and, asc, count, eq, inArray } from "drizzle-orm";
+import { type Placement, attendees, pitches, placements, rooms, timeSlots, votes } from "../../db/schema";
+import { displayName } from "../domain/attribution";
+import {
+  type Cell,
+  type Conflict,
+  type GridPitch,
+  findConflicts,
+  greedyGrid,
+  scoreGrid,
+  suggestGrid,
+} from "../domain/grid";
+import { talliesVisible } from "../domain/voting";
+import { applySuggestionSchema, pinSchema, placeSchema, unplaceSchema } from "../schemas/grid";
+import { type Tx, audit } from "./audit.server";
+import type { ServiceContext } from "./context.server";
+import { ServiceError } from "./errors";
+import { validate } from "./validate";
+import { listRooms, listTimeSlots } from "./venue.server";
+import { type Viewer, requireAccess, requireOrganiser } from "./viewer.server";
+
+/** The schedule grid: reading it, placing sessions by hand, and the automatic suggestion. */
+
+type Db = Tx | ServiceContext["db"];
+
+type NamedPitch = GridPitch & { title: string; pitcherName: string | null };
+
+function openPitches(db: Db, eventId: string): NamedPitch[] {
+  const rows = db
+    .select({ id: pitches.id, title: pitches.title, attendeeId: pitches.attendeeId, pitcher: attendees })
+    .from(pitches)
+    .leftJoin(attendees, eq(attendees.id, pitches.attendeeId))
+    .where(and(eq(pitches.eventId, eventId), eq(pitches.status, "open")))
+    .orderBy(asc(pitches.createdAt))
+    .all();
+  const voters = new Map<string, string[]>();
+  for (const v of db
+    .select({ pitchId: votes.pitchId, attendeeId: votes.attendeeId })
+    .from(votes)
+    .where(eq(votes.eventId, eventId))
+    .all()) {
+    voters.set(v.pitchId, [...(voters.get(v.pitchId) ?? []), v.attendeeId]);
+  }
+  return rows.map((r) => ({
+    id: r.id,
+    title: r.title,
+    pitcherId: r.attendeeId,
+    pitcherName: displayName(r.pitcher),
+    voters: voters.get(r.id) ?? [],
+    votes: voters.get(r.id)?.length ?? 0,
+  }));
+}
+
+function placementsOf(db: Db, eventId: string): Placement[] {
+  return db.select().from(placements).where(eq(placements.eventId, eventId)).all();
+}
+
+/** A fingerprint of the grid, so a suggestion made from an older grid is refused. */
+function versionOf(cells: readonly Placement[]): string {
+  const text = cells
+    .map((c) => `${c.pitchId}:${c.roomId}:${c.slotId}:${c.pinned ? 1 : 0}`)
+    .sort()
+    .join("|");
+  return createHash("sha256").update(text).digest("base64url").slice(0, 22);
+}
+
+export interface GridCellView {
+  pitchId: string;
+  roomId: string;
+  slotId: string;
+  pinned: boolean;
+  title: string;
+  pitcherName: string | null;
+  votes: number | null;
+  myVote: boolean;
+}
+
+export interface ConflictView {
+  kind: Conflict["kind"];
+  slotId: string;
+  pitchIds: string[];
+  message: string;
+}
+
+function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Map<string, string>): ConflictView {
+  const t = (id: string) => `“${titles.get(id) ?? "?"}”`;
+  switch (conflict.kind) {
+    case "double-booked":
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: conflict.pitchIds,
+        message: `${roomNames.get(conflict.roomId)} is double-booked: ${conflict.pitchIds.map(t).join(" and ")}.`,
+      };
+    case "pitcher-clash":
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: conflict.pitchIds,
+        message: `One pitcher has two sessions at once: ${conflict.pitchIds.map(t).join(" and ")}.`,
+      };
+    case "over-capacity":
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: [conflict.pitchId],
+        message: `${t(conflict.pitchId)} has ${conflict.votes} votes but ${roomNames.get(conflict.roomId)} seats ${conflict.capacity}.`,
+      };
+    case "voter-clash":
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: conflict.pitchIds,
+        message: `${conflict.attendees} attendee${conflict.attendees === 1 ? "" : "s"} voted for both ${t(conflict.pitchIds[0])} and ${t(conflict.pitchIds[1])}, which run at the same time.`,
+      };
+  }
+}
+
+export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
+  requireAccess(viewer);
+  const { event } = viewer;
+  const roomRows = listRooms(ctx, event.id);
+  const slotRows = listTimeSlots(ctx, event.id);
+  const pitchList = openPitches(ctx.db, event.id);
+  const cells = placementsOf(ctx.db, event.id);
+  const showVotes = talliesVisible(event, viewer.isOrganiser);
+  const me = viewer.attendee?.id;
+  const byId = new Map(pitchList.map((p) => [p.id, p]));
+  const placedIds = new Set(cells.map((c) => c.pitchId));
+  const titles = new Map(pitchList.map((p) => [p.id, p.title]));
+  const roomNames = new Map(roomRows.map((r) => [r.id, r.name]));
+  const conflicts = findConflicts(cells, roomRows, pitchList).map((c) => describe(c, titles, roomNames));
+  return {
+    rooms: roomRows.map(({ id, name, capacity }) => ({ id, name, capacity })),
+    slots: slotRows.map(({ id, localStart, localEnd, kind, label }) => ({ id, localStart, localEnd, kind, label })),
+    cells: cells
+      .filter((c) => byId.has(c.pitchId))
+      .map((c): GridCellView => {
+        const p = byId.get(c.pitchId) as NamedPitch;
+        return {
+          pitchId: c.pitchId,
+          roomId: c.roomId,
+          slotId: c.slotId,
+          pinned: c.pinned,
+          title: p.title,
+          pitcherName: p.pitcherName,
+          votes: showVotes ? p.votes : null,
+          myVote: me ? p.voters.includes(me) : false,
+        };
+      }),
+    unplaced: pitchList
+      .filter((p) => !placedIds.has(p.id))
+      .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title))
+      .map((p) => ({
+        id: p.id,
+        title: p.title,
+        votes: showVotes ? p.votes : null,
+        myVote: me ? p.voters.includes(me) : false,
+      })),
+    conflicts,
+    score: viewer.isOrganiser ? scoreGrid(cells, roomRows, pitchList) : null,
+    version: versionOf(cells),
+  };
+}
+
+function checkCell(tx: Tx, eventId: string, input: { pitchId: string; roomId: string; slotId: string }) {
+  const pitch = tx
+    .select()
+    .from(pitches)
+    .where(and(eq(pitches.id, input.pitchId), eq(pitches.eventId, eventId)))
+    .get();
+  if (!pitch) throw new ServiceError("not_found", "That session is not part of this event.");
+  if (pitch.status !== "open") {
+    throw new ServiceError(
+      "conflict",
+      `“${pitch.title}” is ${pitch.status === "merged" ? "merged into another pitch" : pitch.status} and cannot be scheduled.`,
+    );
+  }
+  const room = tx
+    .select()
+    .from(rooms)
+    .where(and(eq(rooms.id, input.roomId), eq(rooms.eventId, eventId)))
+    .get();
+  if (!room) throw new ServiceError("not_found", "That room is not part of this event.");
+  const slot = tx
+    .select()
+    .from(timeSlots)
+    .where(and(eq(timeSlots.id, input.slotId), eq(timeSlots.eventId, eventId)))
+    .get();
+  if (!slot) throw new ServiceError("not_found", "That time slot is not part of this event.");
+  if (slot.kind === "break")
+    throw new ServiceError("conflict", "That time slot is a break: nothing can be scheduled in it.");
+  return { pitch, room, slot };
+}
+
+function isUniqueViolation(error: unknown): boolean {
+  return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT");
+}
+
+/**
+ * Places (or moves) a session into a room and slot. A taken cell is refused
+ * with the name of what is there, unless `swap` is set and the session being
+ * moved already has a cell, in which case the two trade places.
+ */
+export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(placeSchema, input);
+  const eventId = viewer.event.id;
+  try {
+    ctx.db.transaction(
+      (tx) => {
+        const { pitch, room, slot } = checkCell(tx, eventId, data);
+        const current = tx.select().from(placements).where(eq(placements.pitchId, pitch.id)).get();
+        if (current && current.roomId === room.id && current.slotId === slot.id) return;
+        const occupant = tx
+          .select({ placement: placements, title: pitches.title })
+          .from(placements)
+          .innerJoin(pitches, eq(pitches.id, placements.pitchId))
+          .where(and(eq(placements.roomId, room.id), eq(placements.slotId, slot.id)))
+          .get();
+        const inSlot =
+          tx
+            .select({ n: count() })
+            .from(placements)
+            .where(and(eq(placements.slotId, slot.id), eq(placements.eventId, eventId)))
+            .get()?.n ?? 0;
+        if (slot.kind === "plenary" && !occupant && inSlot > (current?.slotId === slot.id ? 1 : 0)) {
+          throw new ServiceError("conflict", "A plenary slot holds one session for all rooms, and it already has one.");
+        }
+        if (occupant) {
+          if (!data.swap || !current) {
+            throw new ServiceError(
+              "conflict",
+              `${room.name} already holds “${occupant.title}” at that time. Unschedule it first, or drag onto it to swap.`,
+            );
+          }
+          // Swap: the occupant takes the moved session's old cell.
+          tx.delete(placements)
+            .where(inArray(placements.pitchId, [pitch.id, occupant.placement.pitchId]))
+            .run();
+          tx.insert(placements)
+            .values([
+              { ...current, roomId: room.id, slotId: slot.id },
+              { ...occupant.placement, roomId: current.roomId, slotId: current.slotId },
+            ])
+            .run();
+          audit(tx, { eventId, action: "grid.swap", targetId: pitch.id, detail: { with: occupant.placement.pitchId } });
+          return;
+        }
+        if (current) {
+          tx.update(placements).set({ roomId: room.id, slotId: slot.id }).where(eq(placements.pitchId, pitch.id)).run();
+        } else {
+          tx.insert(placements).values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id }).run();
+        }
+        audit(tx, { eventId, action: "grid.place", targetId: pitch.id, detail: { roomId: room.id, slotId: slot.id } });
+      },
+      { behavior: "immediate" },
+    );
+  } catch (error) {
+    // Two organisers placing into one cell at once: the database keeps the first.
+    if (isUniqueViolation(error))
+      throw new ServiceError("conflict", "Someone else just filled that cell. The grid now shows what is there.");
+    throw error;
+  }
+  ctx.publish.changed(eventId, "grid");
+}
+
+export async function unplacePitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { pitchId } = validate(unplaceSchema, input);
+  const eventId = viewer.event.id;
+  const removed = ctx.db.transaction((tx) => {
+    const gone = tx
+      .delete(placements)
+      .where(and(eq(placements.pitchId, pitchId), eq(placements.eventId, eventId)))
+      .returning()
+      .all().length;
+    if (gone) audit(tx, { eventId, action: "grid.unplace", targetId: pitchId });
+    return gone;
+  });
+  if (!removed)
+    throw new ServiceError("conflict", "That session is not scheduled (someone may have just unscheduled it).");
+  ctx.publish.changed(eventId, "grid");
+}
+
+/** Pinned cells are kept as they are by "Suggest a grid". */
+export async function setPinned(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { pitchId, pinned } = validate(pinSchema, input);
+  const eventId = viewer.event.id;
+  const changed = ctx.db
+    .update(placements)
+    .set({ pinned })
+    .where(and(eq(placements.pitchId, pitchId), eq(placements.eventId, eventId)))
+    .returning()
+    .all().length;
+  if (!changed) throw new ServiceError("conflict", "That session is not scheduled.");
+  ctx.publish.changed(eventId, "grid");
+}
+
+export interface SuggestionPreview {
+  version: string;
+  cells: Cell[];
+  score: ReturnType<typeof scoreGrid>;
+  currentScore: ReturnType<typeof scoreGrid>;
+  baselineScore: ReturnType<typeof scoreGrid>;
+}
+
+/** Computes a suggested grid without saving it, with its score beside the current grid's. */
+export function suggestionFor(ctx: Pick<ServiceContext, "db">, viewer: Viewer): SuggestionPreview {
+  requireOrganiser(viewer);
+  const eventId = viewer.event.id;
+  const roomRows = listRooms(ctx, eventId);
+  const slotRows = listTimeSlots(ctx, eventId);
+  const pitchList = openPitches(ctx.db, eventId);
+  const current = placementsOf(ctx.db, eventId);
+  const input = {
+    rooms: roomRows,
+    slots: slotRows,
+    pitches: pitchList,
+    pinned: current.filter((c) => c.pinned).map(({ pitchId, roomId, slotId }) => ({ pitchId, roomId, slotId })),
+  };
+  const cells = suggestGrid(input);
+  return {
+    version: versionOf(current),
+    cells,
+    score: scoreGrid(cells, roomRows, pitchList),
+    currentScore: scoreGrid(current, roomRows, pitchList),
+    baselineScore: scoreGrid(greedyGrid(input), roomRows, pitchList),
+  };
+}
+
+/** Keeps a previewed suggestion: unpinned cells are replaced, pinned ones stay. */
+export async function applySuggestion(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  input: unknown,
+): Promise<{ placed: number }> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { version, cells } = validate(applySuggestionSchema, input);
+  const eventId = viewer.event.id;
+  const placed = ctx.db.transaction(
+    (tx) => {
+      const current = placementsOf(tx, eventId);
+      if (versionOf(current) !== version) {
+        throw new ServiceError("conflict", "The grid changed since this suggestion was made. Suggest a grid again.");
+      }
+      const pinned = new Set(current.filter((c) => c.pinned).map((c) => c.pitchId));
+      const fresh = cells.filter((c) => !pinned.has(c.pitchId));
+      for (const cell of fresh) checkCell(tx, eventId, cell);
+      tx.delete(placements)
+        .where(and(eq(placements.eventId, eventId), eq(placements.pinned, false)))
+        .run();
+      if (fresh.length) {
+        try {
+          tx.insert(placements)
+            .values(fresh.map((c) => ({ ...c, eventId })))
+            .run();
+        } catch (error) {
+          if (isUniqueViolation(error))
+            throw new ServiceError("conflict", "The suggestion puts two sessions in one cell. Suggest a grid again.");
+          throw error;
+        }
+      }
+      audit(tx, { eventId, action: "grid.apply-suggestion", detail: { placed: fresh.length } });
+      return fresh.length;
+    },
+    { behavior: "immediate" },
+  );
+  ctx.publish.changed(eventId, "grid");
+  return { placed };
+}
