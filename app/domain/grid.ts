@@ -276,15 +276,53 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
     add(cell.slotId, pitch);
   }
   const free = [...capacity.values()].reduce((a, b) => a + Math.max(0, b), 0);
-  const candidates = chooseCandidates(input, free);
+  // Every unpinned pitch, most wanted first: one that cannot be placed leaves its cell to the next.
+  const candidates = chooseCandidates(input, Number.POSITIVE_INFINITY);
+  const slotOf = new Map<string, string>();
+  const roomLeft = (slotId: string) => (capacity.get(slotId) ?? 0) - (members.get(slotId)?.length ?? 0);
+  /**
+   * When every slot with a free room already has this pitch's pitcher, moves
+   * one session out of a full slot where the pitcher is free into a free room
+   * (cheapest such move), and returns that slot; null if there is none.
+   */
+  const makeRoom = (pitch: GridPitch): string | null => {
+    let best: { from: string; to: string; moved: GridPitch } | null = null;
+    let bestCost = Number.POSITIVE_INFINITY;
+    for (const from of slots) {
+      if (!pitcherFree(from.id, pitch)) continue;
+      for (const moved of members.get(from.id) ?? []) {
+        if (!pitcherFree(from.id, pitch, moved)) continue;
+        for (const to of slots) {
+          if (to.id === from.id || roomLeft(to.id) <= 0 || !pitcherFree(to.id, moved)) continue;
+          const cost = addCost(to.id, moved) - removeGain(from.id, moved) + addCost(from.id, pitch, moved);
+          if (cost < bestCost) {
+            bestCost = cost;
+            best = { from: from.id, to: to.id, moved };
+          }
+        }
+      }
+    }
+    if (!best) return null;
+    const { from, to, moved } = best;
+    remove(from, moved);
+    members.set(
+      from,
+      (members.get(from) ?? []).filter((p) => p !== moved),
+    );
+    add(to, moved);
+    members.get(to)?.push(moved);
+    slotOf.set(moved.id, to);
+    return from;
+  };
 
   // Greedy insertion.
-  const slotOf = new Map<string, string>();
+  let placed = 0;
   for (const pitch of candidates) {
+    if (placed >= free) break;
     let best: string | null = null;
     let bestCost = Number.POSITIVE_INFINITY;
     for (const slot of slots) {
-      const room = (capacity.get(slot.id) ?? 0) - (members.get(slot.id)?.length ?? 0);
+      const room = roomLeft(slot.id);
       if (room <= 0 || !pitcherFree(slot.id, pitch)) continue;
       // Prefer emptier slots on ties, so sessions spread out.
       const cost = addCost(slot.id, pitch) - room / 1000;
@@ -293,10 +331,12 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
         best = slot.id;
       }
     }
+    best ??= makeRoom(pitch);
     if (!best) continue;
     members.get(best)?.push(pitch);
     add(best, pitch);
     slotOf.set(pitch.id, best);
+    placed++;
   }
 
   // Local search: improving moves into free cells, then swaps.
