@@ -7,6 +7,8 @@ export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
 interface LiveValue {
   state: LiveState;
+  /** Goes up after every successful event:join, so pages can re-subscribe to their own rooms. */
+  epoch: number;
   socket: ClientSocket | null;
   /** Subscribe to coalesced vote tallies; returns the unsubscribe function. */
   onTallies(listener: (update: TallyUpdate) => void): () => void;
@@ -15,6 +17,7 @@ interface LiveValue {
 
 const LiveContext = createContext<LiveValue>({
   state: "connecting",
+  epoch: 0,
   socket: null,
   onTallies: () => () => {},
   onChange: () => () => {},
@@ -44,6 +47,7 @@ export function LiveChannel({
   children: ReactNode;
 }) {
   const [state, setState] = useState<LiveState>("connecting");
+  const [epoch, setEpoch] = useState(0);
   const [socket, setSocket] = useState<ClientSocket | null>(null);
   const revalidator = useRevalidator();
   const revalidateRef = useRef(revalidator.revalidate);
@@ -72,6 +76,7 @@ export function LiveChannel({
           return;
         }
         setState("live");
+        setEpoch((n) => n + 1);
         if (joinedOnce) revalidateSoon();
         joinedOnce = true;
       });
@@ -120,6 +125,7 @@ export function LiveChannel({
   const value = useMemo<LiveValue>(
     () => ({
       state,
+      epoch,
       socket,
       onTallies(listener) {
         tallyListeners.current.add(listener);
@@ -130,7 +136,7 @@ export function LiveChannel({
         return () => changeListeners.current.delete(listener);
       },
     }),
-    [state, socket],
+    [state, epoch, socket],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

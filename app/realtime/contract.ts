@@ -37,6 +37,9 @@ export interface JoinedEvent {
 
 export interface ServerToClientEvents {
   "event:changed": (change: EventChanged) => void;
+  "item:upserted": (update: { pitchId: string; item: ItemView }) => void;
+  "item:removed": (update: { pitchId: string; itemId: string }) => void;
+  "session:presence": (update: { pitchId: string; viewers: number }) => void;
   "votes:tallies": (update: TallyUpdate) => void;
 }
 
@@ -55,7 +58,31 @@ export interface VoteResult {
   votesLeft: number;
 }
 
+/** A captured item as every viewer of a session sees it (names already filtered by the attribution rule). */
+export interface ItemView {
+  id: string;
+  kind: "note" | "tip" | "blocker" | "quote" | "action";
+  /** Sanitised HTML rendered from the Markdown fields. */
+  textHtml: string;
+  blockerHtml: string;
+  impactHtml: string;
+  helpedHtml: string;
+  /** The speaker's name, only when they agreed and the session is not under the Chatham House rule. */
+  speaker: string | null;
+  createdAt: string;
+  edited: boolean;
+}
+
+export const watchSessionPayload = z.object({ pitchId: z.string().min(1).max(64) });
+
 export interface ClientToServerEvents {
+  /** Follow one session's captured items and presence. */
+  "session:watch": (payload: { pitchId: string }, ack: (result: Ack<{ viewers: number }>) => void) => void;
+  /** Add a captured item; `id` is made by the client, so a retry is stored once. */
+  "item:add": (
+    payload: Record<string, unknown>,
+    ack: (result: Ack<{ item: ItemView; duplicate: boolean }>) => void,
+  ) => void;
   "event:join": (payload: JoinEventPayload, ack: (result: Ack<JoinedEvent>) => void) => void;
   "vote:set": (payload: SetVotePayload, ack: (result: Ack<VoteResult>) => void) => void;
 }
@@ -72,6 +99,11 @@ export interface SocketData {
 /** The Socket.IO room that carries one event's broadcasts. */
 export function eventRoom(eventId: string): string {
   return `event:${eventId}`;
+}
+
+/** The room of one session's viewers: its items and presence go only here. */
+export function sessionRoom(pitchId: string): string {
+  return `session:${pitchId}`;
 }
 
 /** The room of an event's organisers: blind-vote tallies go only here. */

@@ -3,6 +3,7 @@ import { ZodError } from "zod";
 import type { Publisher, ServiceContext } from "../services/context.server";
 import { ServiceError, isServiceError } from "../services/errors";
 import { readIdentity } from "../services/identity.server";
+import { addItem, checkWatch } from "../services/capture.server";
 import { setVote } from "../services/pitches.server";
 import { type Viewer, viewerForSlug } from "../services/viewer.server";
 import {
@@ -15,6 +16,8 @@ import {
   eventRoom,
   joinEventPayload,
   organiserRoom,
+  sessionRoom,
+  watchSessionPayload,
   setVotePayload,
 } from "./contract";
 
@@ -47,6 +50,12 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
   }
 
   return {
+    itemUpserted(pitchId, item) {
+      io.to(sessionRoom(pitchId)).emit("item:upserted", { pitchId, item });
+    },
+    itemRemoved(pitchId, itemId) {
+      io.to(sessionRoom(pitchId)).emit("item:removed", { pitchId, itemId });
+    },
     changed(eventId: string, scope: ChangeScope, pitchId?: string) {
       io.to(eventRoom(eventId)).emit("event:changed", pitchId ? { eventId, scope, pitchId } : { eventId, scope });
     },
@@ -119,18 +128,60 @@ export function attachHub(io: IoServer, ctx: ServiceContext): void {
     };
   }
 
+  /** How many sockets watch a session (this process; a multi-node setup would ask the adapter). */
+  function announcePresence(pitchId: string, leaving = 0) {
+    const room = sessionRoom(pitchId);
+    const viewers = Math.max(0, (io.sockets.adapter.rooms.get(room)?.size ?? 0) - leaving);
+    io.to(room).emit("session:presence", { pitchId, viewers });
+    return viewers;
+  }
+
   io.on("connection", (socket: IoSocket) => {
+    socket.on("disconnecting", () => {
+      for (const room of socket.rooms)
+        if (room.startsWith("session:")) announcePresence(room.slice("session:".length), 1);
+    });
+
     socket.on(
       "event:join",
       command("event:join", async (payload) => {
         const { slug } = joinEventPayload.parse(payload);
         const viewer = await viewerOf(socket, slug);
         if (!viewer.hasAccess) throw new ServiceError("forbidden", "This event is private: enter its passcode first.");
-        for (const room of socket.rooms) if (room !== socket.id) await socket.leave(room);
+        for (const room of socket.rooms) {
+          if (room === socket.id) continue;
+          await socket.leave(room);
+          if (room.startsWith("session:")) announcePresence(room.slice("session:".length));
+        }
         await socket.join(eventRoom(viewer.event.id));
         if (viewer.isOrganiser) await socket.join(organiserRoom(viewer.event.id));
         socket.data.slug = viewer.event.slug;
         return { eventId: viewer.event.id, isOrganiser: viewer.isOrganiser, attendeeId: viewer.attendee?.id ?? null };
+      }),
+    );
+
+    socket.on(
+      "session:watch",
+      command("session:watch", async (payload) => {
+        const { pitchId } = watchSessionPayload.parse(payload);
+        if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) first.");
+        checkWatch(ctx, await viewerOf(socket, socket.data.slug), pitchId);
+        for (const room of socket.rooms) {
+          if (room.startsWith("session:") && room !== sessionRoom(pitchId)) {
+            await socket.leave(room);
+            announcePresence(room.slice("session:".length));
+          }
+        }
+        await socket.join(sessionRoom(pitchId));
+        return { viewers: announcePresence(pitchId) };
+      }),
+    );
+
+    socket.on(
+      "item:add",
+      command("item:add", async (payload) => {
+        if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) first.");
+        return addItem(ctx, await viewerOf(socket, socket.data.slug), payload);
       }),
     );
 

@@ -38,6 +38,9 @@ export default function EventLayout() {
               <li>
                 <NavLink to={`${base}/grid`}>Grid</NavLink>
               </li>
+              <li>
+                <NavLink to={`${base}/stories`}>Tips &amp; blockers</NavLink>
+              </li>
               {isOrganiser ? (
                 <li>
                   <NavLink to={`${base}/admin`}>Admin</NavLink>

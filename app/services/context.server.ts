@@ -1,11 +1,14 @@
 import type { Cookie } from "@remix-run/node";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
-import type { ChangeScope } from "../realtime/contract";
+import type { ChangeScope, ItemView } from "../realtime/contract";
 import type { WriteLimiter } from "./rateLimit.server";
 
 /** How services announce committed changes; implemented by the Socket.IO hub. */
 export interface Publisher {
+  /** A captured item was added or changed: sent to that session's viewers. */
+  itemUpserted(pitchId: string, item: ItemView): void;
+  itemRemoved(pitchId: string, itemId: string): void;
   changed(eventId: string, scope: ChangeScope, pitchId?: string): void;
   /**
    * Coalesced: many calls within a tick go out as one message with the latest

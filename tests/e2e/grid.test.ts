@@ -1,7 +1,7 @@
 import type { Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Person, expectAccessible, openBrowser } from "../helpers/browser";
-import { HttpClient, createEvent, joinAs } from "../helpers/http";
+import { type HttpClient, createEvent, joinAs } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
 
 let server: TestServer;

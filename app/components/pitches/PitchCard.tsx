@@ -54,6 +54,9 @@ export function PitchCard({
         {showVoteButton ? (
           <VoteButton slug={slug} pitchId={pitch.id} title={pitch.title} voted={pitch.voted} disabled={!canVote} />
         ) : null}
+        <Link className="button secondary" to={`/e/${slug}/s/${pitch.id}`} aria-label={`Notes for ${pitch.title}`}>
+          Notes
+        </Link>
         {pitch.mine ? (
           <>
             <Link className="button secondary" to={`/e/${slug}/pitch/${pitch.id}`} aria-label={`Edit ${pitch.title}`}>

@@ -1,0 +1,141 @@
+import { Form } from "@remix-run/react";
+import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
+import { type PendingItem, newItemId } from "../../realtime/outbox";
+import { type ItemKind, itemKinds, kindLabels } from "../../schemas/capture";
+import { limits } from "../../schemas/limits";
+
+/**
+ * The note-taker's form. Keyboard first: Ctrl/Cmd+Enter adds, focus goes
+ * back to "Text" and the kind stays as chosen. With JavaScript, items go to
+ * the outbox (sent live, kept if offline); without it, the form posts.
+ */
+export function CaptureForm({
+  pitchId,
+  fallbackId,
+  onAdd,
+}: {
+  pitchId: string;
+  fallbackId: string;
+  onAdd: (item: PendingItem) => void;
+}) {
+  const [kind, setKind] = useState<ItemKind>("note");
+  const [error, setError] = useState<string | null>(null);
+  const formRef = useRef<HTMLFormElement>(null);
+  const textRef = useRef<HTMLTextAreaElement>(null);
+
+  function submit(event?: FormEvent) {
+    event?.preventDefault();
+    const form = formRef.current;
+    if (!form) return;
+    const data = new FormData(form);
+    const value = (name: string) => String(data.get(name) ?? "").trim();
+    const item: PendingItem = {
+      id: newItemId(),
+      pitchId,
+      kind,
+      text: value("text"),
+      blocker: kind === "blocker" ? value("blocker") : "",
+      impact: kind === "blocker" ? value("impact") : "",
+      helped: kind === "blocker" ? value("helped") : "",
+      saidBy: value("saidBy"),
+      saidByConsent: data.get("saidByConsent") === "on",
+      queuedAt: new Date().toISOString(),
+    };
+    if (kind === "blocker" ? !item.blocker : !item.text) {
+      setError(kind === "blocker" ? "Say what the blocker was." : "Type the text first.");
+      const target = kind === "blocker" ? form.elements.namedItem("blocker") : textRef.current;
+      if (target instanceof HTMLElement) target.focus();
+      return;
+    }
+    setError(null);
+    onAdd(item);
+    for (const name of ["text", "blocker", "impact", "helped", "saidBy"]) {
+      const field = form.elements.namedItem(name);
+      if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) field.value = "";
+    }
+    const consent = form.elements.namedItem("saidByConsent");
+    if (consent instanceof HTMLInputElement) consent.checked = false;
+    textRef.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) submit(event);
+  }
+
+  return (
+    <Form
+      method="post"
+      ref={formRef}
+      onSubmit={submit}
+      onKeyDown={onKeyDown}
+      className="card capture-form"
+      aria-labelledby="capture-heading"
+    >
+      <h2 id="capture-heading">Capture</h2>
+      <input type="hidden" name="intent" value="add" />
+      <input type="hidden" name="id" value={fallbackId} />
+      <input type="hidden" name="pitchId" value={pitchId} />
+      <fieldset className="kinds">
+        <legend>Kind</legend>
+        {itemKinds.map((k) => (
+          <label key={k} className="kind-option">
+            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+            {kindLabels[k]}
+          </label>
+        ))}
+      </fieldset>
+      {error ? (
+        <p className="form-error" role="alert">
+          {error}
+        </p>
+      ) : null}
+      <div className="field">
+        <label htmlFor="capture-text">Text</label>
+        <textarea
+          id="capture-text"
+          name="text"
+          ref={textRef}
+          rows={3}
+          maxLength={limits.itemText}
+          aria-describedby="capture-hint"
+        />
+        <p className="hint" id="capture-hint">
+          Markdown works. Ctrl+Enter (⌘+Enter) adds.
+        </p>
+      </div>
+      {kind === "blocker" ? (
+        <div className="blocker-fields">
+          <div className="field">
+            <label htmlFor="capture-blocker">Blocker</label>
+            <textarea
+              id="capture-blocker"
+              name="blocker"
+              rows={2}
+              maxLength={2000}
+              placeholder="What stopped people doing the right thing"
+            />
+          </div>
+          <div className="field">
+            <label htmlFor="capture-impact">Impact</label>
+            <textarea id="capture-impact" name="impact" rows={2} maxLength={2000} placeholder="What it cost" />
+          </div>
+          <div className="field">
+            <label htmlFor="capture-helped">What helped</label>
+            <textarea id="capture-helped" name="helped" rows={2} maxLength={2000} placeholder="What got round it" />
+          </div>
+        </div>
+      ) : null}
+      <div className="row">
+        <div className="field">
+          <label htmlFor="capture-said-by">Said by</label>
+          <input id="capture-said-by" name="saidBy" type="text" maxLength={80} autoComplete="off" />
+        </div>
+        <label className="check">
+          <input type="checkbox" name="saidByConsent" />
+          They agreed to be named
+        </label>
+      </div>
+      <button type="submit">Add</button>
+    </Form>
+  );
+}

@@ -1,0 +1,178 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { CaptureForm } from "../components/capture/CaptureForm";
+import { ItemList } from "../components/capture/ItemList";
+import { formatRange } from "../domain/timeSlots";
+import { useCapture } from "../realtime/useCapture";
+import {
+  addItem,
+  deleteItem,
+  editItem,
+  hideItem,
+  sessionPage,
+  setChathamHouse,
+  setNotesLocked,
+} from "../services/capture.server";
+import { newId } from "../services/ids.server";
+import { asResponse, requireViewer } from "../services/request.server";
+import { handleCommand } from "../utils/forms.server";
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `${data.page.session.title} · Unconf` : "Session · Unconf" },
+];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  try {
+    return {
+      slug: viewer.event.slug,
+      joined: viewer.attendee !== null,
+      page: sessionPage(context, viewer, params.sessionId),
+      // For a form posted without JavaScript; the outbox makes its own ids.
+      fallbackId: newId(),
+    };
+  } catch (error) {
+    throw asResponse(error);
+  }
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  const form = Object.fromEntries(await request.formData());
+  const intent = String(form.intent ?? "");
+  const pitchId = params.sessionId ?? "";
+  switch (intent) {
+    case "add":
+      return handleCommand(intent, async () => {
+        await addItem(context, viewer, { ...form, pitchId });
+        return "Added.";
+      });
+    case "edit":
+      return handleCommand(intent, () => editItem(context, viewer, form));
+    case "delete":
+      return handleCommand(intent, () => deleteItem(context, viewer, form));
+    case "hide":
+      return handleCommand(intent, () => hideItem(context, viewer, form));
+    case "chatham":
+      return handleCommand(intent, () => setChathamHouse(context, viewer, { pitchId, on: form.on ?? "false" }));
+    case "lock":
+    case "unlock":
+      return handleCommand(intent, () => setNotesLocked(context, viewer, { pitchId, locked: intent === "lock" }));
+    default:
+      return data({ intent, error: "Unknown action.", notice: undefined }, { status: 400 });
+  }
+}
+
+function ChathamToggle({ on }: { on: boolean }) {
+  const fetcher = useFetcher<{ error?: string }>();
+  const pending = fetcher.formData?.get("on");
+  const checked = pending === undefined || pending === null ? on : pending === "true";
+  return (
+    <fetcher.Form method="post" className="chatham">
+      <input type="hidden" name="intent" value="chatham" />
+      <input type="hidden" name="on" value={String(!checked)} />
+      <label className="check">
+        <input
+          type="checkbox"
+          checked={checked}
+          onChange={(event) => event.currentTarget.form?.requestSubmit()}
+          aria-describedby="chatham-hint"
+        />
+        Chatham House rule
+      </label>
+      <p className="hint" id="chatham-hint">
+        When on, no one is named in this session's notes or exports.
+      </p>
+      <noscript>
+        <button type="submit" className="small secondary">
+          Apply
+        </button>
+      </noscript>
+      {fetcher.state === "idle" && fetcher.data?.error ? (
+        <p className="form-error" role="alert">
+          {fetcher.data.error}
+        </p>
+      ) : null}
+    </fetcher.Form>
+  );
+}
+
+export default function SessionPage() {
+  const { slug, joined, page, fallbackId } = useLoaderData<typeof loader>();
+  const actionData = useActionData<typeof action>() as { error?: string; notice?: string } | undefined;
+  const { session } = page;
+  const { items, pending, viewers, enqueue, discard } = useCapture(slug, session.id, page.items);
+  const base = `/e/${slug}/s/${session.id}`;
+  return (
+    <main id="main" className="page">
+      <article className="session" aria-labelledby="session-title">
+        <h1 id="session-title">{session.title}</h1>
+        <p className="muted">
+          {session.where
+            ? `${formatRange(session.where)}, ${session.where.kind === "plenary" ? "all rooms" : session.where.room}`
+            : "Not scheduled yet"}
+          {" · "}
+          {session.pitcherName ? `Pitched by ${session.pitcherName}` : "Pitched anonymously"}
+          {viewers !== null ? ` · ${viewers} ${viewers === 1 ? "person" : "people"} viewing` : ""}
+        </p>
+        {session.descriptionHtml ? (
+          // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised on the server
+          <div className="prose card" dangerouslySetInnerHTML={{ __html: session.descriptionHtml }} />
+        ) : null}
+        {session.mergedIntoId ? (
+          <p className="notice">
+            This session was merged into <Link to={`/e/${slug}/s/${session.mergedIntoId}`}>another session</Link>.
+          </p>
+        ) : null}
+      </article>
+
+      {actionData?.error ? (
+        <p className="form-error" role="alert">
+          {actionData.error}
+        </p>
+      ) : null}
+
+      <div className="session-tools">
+        {page.canSetChatham ? (
+          <ChathamToggle on={session.chathamHouse} />
+        ) : session.chathamHouse ? (
+          <p className="badge">Chatham House rule: no names</p>
+        ) : null}
+        {page.canModerate ? (
+          <Form method="post" className="inline-form">
+            <input type="hidden" name="intent" value={session.notesLocked ? "unlock" : "lock"} />
+            <button type="submit" className="secondary">
+              {session.notesLocked ? "Unlock notes" : "Lock notes"}
+            </button>
+          </Form>
+        ) : null}
+        <nav aria-label="Export" className="export-links">
+          <a href={`${base}/export.md`}>Export as Markdown</a>
+          <a href={`${base}/export.html`}>Export as HTML</a>
+          <Link to={`${base}/export`}>Preview and edit before export</Link>
+        </nav>
+      </div>
+
+      <div className="capture-layout">
+        {session.notesLocked ? (
+          <p className="notice" role="status">
+            The notes of this session are locked: they can be read but not changed.
+          </p>
+        ) : page.canCapture ? (
+          <CaptureForm pitchId={session.id} fallbackId={fallbackId} onAdd={enqueue} />
+        ) : !joined ? (
+          <p className="card">
+            <Link to={`/e/${slug}`}>Join the event</Link> to take notes in this session.
+          </p>
+        ) : null}
+        <ItemList
+          items={items}
+          pending={pending}
+          canModerate={page.canModerate}
+          locked={session.notesLocked}
+          onDiscard={discard}
+        />
+      </div>
+    </main>
+  );
+}

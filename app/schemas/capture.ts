@@ -1,0 +1,59 @@
+import { z } from "zod";
+import { idSchema } from "./event";
+import { limits } from "./limits";
+
+export const itemKinds = ["note", "tip", "blocker", "quote", "action"] as const;
+export type ItemKind = (typeof itemKinds)[number];
+
+export const kindLabels: Record<ItemKind, string> = {
+  note: "Note",
+  tip: "Tip",
+  blocker: "Blocker story",
+  quote: "Quote",
+  action: "Action",
+};
+
+const flag = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
+const optionalText = (max: number, label: string) =>
+  z
+    .string()
+    .max(max, `${label} can be at most ${max} characters.`)
+    .optional()
+    .transform((v) => v?.trim() ?? "");
+
+/** The fields a note-taker types; shared by adding and editing. */
+const itemFields = z.object({
+  kind: z.enum(itemKinds, {
+    errorMap: () => ({ message: "Choose a kind: Note, Tip, Blocker story, Quote or Action." }),
+  }),
+  text: optionalText(limits.itemText, "Text"),
+  blocker: optionalText(2000, "Blocker"),
+  impact: optionalText(2000, "Impact"),
+  helped: optionalText(2000, "What helped"),
+  saidBy: optionalText(80, "Said by"),
+  saidByConsent: flag.default(false),
+});
+
+function requireContent<T extends { kind: ItemKind; text: string; blocker: string }>(value: T, ctx: z.RefinementCtx) {
+  if (value.kind === "blocker" && !value.blocker) {
+    ctx.addIssue({ code: "custom", path: ["blocker"], message: "Say what the blocker was." });
+  }
+  if (value.kind !== "blocker" && !value.text) {
+    ctx.addIssue({ code: "custom", path: ["text"], message: "Type the text first." });
+  }
+}
+
+/** A client-made id: random, URL-safe, so a retried write is recognised. */
+export const clientItemId = z
+  .string({ required_error: "The item has no id." })
+  .regex(/^[A-Za-z0-9_-]{8,64}$/, "The item id is not valid.");
+
+export const addItemSchema = itemFields.extend({ id: clientItemId, pitchId: idSchema }).superRefine(requireContent);
+export type AddItemInput = z.input<typeof addItemSchema>;
+
+export const editItemSchema = itemFields.extend({ id: clientItemId }).superRefine(requireContent);
+
+export const itemIdSchema = z.object({ id: clientItemId });
+
+export const chathamSchema = z.object({ pitchId: idSchema, on: flag });
+export const lockSchema = z.object({ pitchId: idSchema, locked: flag });

@@ -1,0 +1,310 @@
+import { and, asc, eq, inArray } from "drizzle-orm";
+import {
+  type CapturedItem,
+  type Pitch,
+  attendees,
+  capturedItems,
+  pitches,
+  placements,
+  rooms,
+  timeSlots,
+} from "../../db/schema";
+import { displayName, speakerName } from "../domain/attribution";
+import { renderMarkdown } from "../domain/markdown.server";
+import type { ItemView } from "../realtime/contract";
+import { addItemSchema, chathamSchema, editItemSchema, itemIdSchema, lockSchema } from "../schemas/capture";
+import { idSchema } from "../schemas/event";
+import { type Tx, audit } from "./audit.server";
+import type { ServiceContext } from "./context.server";
+import { ServiceError } from "./errors";
+import { validate } from "./validate";
+import { type Viewer, requireAccess, requireAttendee, requireOrganiser } from "./viewer.server";
+
+/** Live capture: one write path per command, used by the session page's form and by sockets. */
+
+type Db = Tx | ServiceContext["db"];
+
+export function itemView(item: CapturedItem, session: { chathamHouse: boolean }): ItemView {
+  return {
+    id: item.id,
+    kind: item.kind,
+    textHtml: renderMarkdown(item.text),
+    blockerHtml: renderMarkdown(item.blocker ?? ""),
+    impactHtml: renderMarkdown(item.impact ?? ""),
+    helpedHtml: renderMarkdown(item.helped ?? ""),
+    speaker: speakerName(item, session),
+    createdAt: item.createdAt,
+    edited: item.updatedAt !== null,
+  };
+}
+
+function findSession(db: Db, viewer: Viewer, pitchId: string): Pitch {
+  const pitch = db
+    .select()
+    .from(pitches)
+    .where(and(eq(pitches.id, pitchId), eq(pitches.eventId, viewer.event.id)))
+    .get();
+  if (!pitch || pitch.status === "hidden" || pitch.status === "withdrawn") {
+    throw new ServiceError("not_found", "There is no such session in this event.");
+  }
+  return pitch;
+}
+
+function canSetChatham(viewer: Viewer, pitch: Pitch): boolean {
+  return viewer.isOrganiser || (viewer.attendee !== null && pitch.attendeeId === viewer.attendee.id);
+}
+
+/** Everything the session page shows. */
+export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchIdInput: unknown) {
+  requireAccess(viewer);
+  const pitchId = validate(idSchema, pitchIdInput);
+  const pitch = findSession(ctx.db, viewer, pitchId);
+  const pitcher = pitch.attendeeId
+    ? ctx.db.select().from(attendees).where(eq(attendees.id, pitch.attendeeId)).get()
+    : undefined;
+  const where = ctx.db
+    .select({ room: rooms.name, localStart: timeSlots.localStart, localEnd: timeSlots.localEnd, kind: timeSlots.kind })
+    .from(placements)
+    .innerJoin(rooms, eq(rooms.id, placements.roomId))
+    .innerJoin(timeSlots, eq(timeSlots.id, placements.slotId))
+    .where(eq(placements.pitchId, pitch.id))
+    .get();
+  const rows = ctx.db
+    .select()
+    .from(capturedItems)
+    .where(and(eq(capturedItems.pitchId, pitch.id), eq(capturedItems.hidden, false)))
+    .orderBy(asc(capturedItems.createdAt), asc(capturedItems.id))
+    .all();
+  const me = viewer.attendee?.id;
+  return {
+    session: {
+      id: pitch.id,
+      title: pitch.title,
+      descriptionHtml: renderMarkdown(pitch.description),
+      pitcherName: displayName(pitcher),
+      mergedIntoId: pitch.status === "merged" ? pitch.mergedIntoId : null,
+      chathamHouse: pitch.chathamHouse,
+      notesLocked: pitch.notesLocked,
+      where: where ?? null,
+    },
+    items: rows.map((row) => ({
+      ...itemView(row, pitch),
+      mine: me !== undefined && row.authorId === me,
+      // What the author typed, so they can edit it; never sent to anyone else.
+      own:
+        me !== undefined && row.authorId === me
+          ? {
+              text: row.text,
+              blocker: row.blocker ?? "",
+              impact: row.impact ?? "",
+              helped: row.helped ?? "",
+              saidBy: row.saidBy ?? "",
+              saidByConsent: row.saidByConsent,
+            }
+          : null,
+    })),
+    canModerate: viewer.isOrganiser,
+    canSetChatham: canSetChatham(viewer, pitch),
+    canCapture: viewer.attendee !== null && !pitch.notesLocked && pitch.status === "open",
+  };
+}
+
+function requireWritable(pitch: Pitch) {
+  if (pitch.notesLocked)
+    throw new ServiceError("forbidden", "The notes of this session are locked. Ask an organiser to unlock them.");
+  if (pitch.status !== "open")
+    throw new ServiceError("conflict", "This session was merged into another one: add notes there.");
+}
+
+/**
+ * Stores a captured item once: the id comes from the note-taker's client, so
+ * a retry after a lost acknowledgement returns the stored item unchanged.
+ */
+export async function addItem(
+  ctx: ServiceContext,
+  viewer: Viewer,
+  input: unknown,
+): Promise<{ item: ItemView; duplicate: boolean }> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const data = validate(addItemSchema, input);
+  const outcome = ctx.db.transaction(
+    (tx) => {
+      const pitch = findSession(tx, viewer, data.pitchId);
+      const existing = tx.select().from(capturedItems).where(eq(capturedItems.id, data.id)).get();
+      if (existing) {
+        if (existing.authorId !== attendee.id || existing.pitchId !== pitch.id) {
+          throw new ServiceError("conflict", "That item id is already taken. Reload the page and add it again.");
+        }
+        return { row: existing, pitch, duplicate: true };
+      }
+      requireWritable(pitch);
+      const row = tx
+        .insert(capturedItems)
+        .values({
+          id: data.id,
+          eventId: viewer.event.id,
+          pitchId: pitch.id,
+          authorId: attendee.id,
+          kind: data.kind,
+          text: data.text,
+          blocker: data.kind === "blocker" ? data.blocker : null,
+          impact: data.kind === "blocker" ? data.impact : null,
+          helped: data.kind === "blocker" ? data.helped : null,
+          saidBy: data.saidBy || null,
+          saidByConsent: data.saidByConsent,
+        })
+        .returning()
+        .get();
+      return { row, pitch, duplicate: false };
+    },
+    { behavior: "immediate" },
+  );
+  const item = itemView(outcome.row, outcome.pitch);
+  if (!outcome.duplicate) ctx.publish.itemUpserted(outcome.pitch.id, item);
+  return { item, duplicate: outcome.duplicate };
+}
+
+function ownItem(tx: Db, viewer: Viewer, id: string): { row: CapturedItem; pitch: Pitch } {
+  const attendee = requireAttendee(viewer);
+  const row = tx
+    .select()
+    .from(capturedItems)
+    .where(and(eq(capturedItems.id, id), eq(capturedItems.eventId, viewer.event.id)))
+    .get();
+  if (!row || row.hidden) throw new ServiceError("not_found", "That item is not here any more.");
+  if (row.authorId !== attendee.id)
+    throw new ServiceError("forbidden", "Only the person who wrote an item can change it.");
+  const pitch = findSession(tx, viewer, row.pitchId);
+  requireWritable(pitch);
+  return { row, pitch };
+}
+
+export async function editItem(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<ItemView> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const data = validate(editItemSchema, input);
+  const { row, pitch } = ctx.db.transaction((tx) => {
+    const { pitch } = ownItem(tx, viewer, data.id);
+    const updated = tx
+      .update(capturedItems)
+      .set({
+        kind: data.kind,
+        text: data.text,
+        blocker: data.kind === "blocker" ? data.blocker : null,
+        impact: data.kind === "blocker" ? data.impact : null,
+        helped: data.kind === "blocker" ? data.helped : null,
+        saidBy: data.saidBy || null,
+        saidByConsent: data.saidByConsent,
+        updatedAt: new Date().toISOString(),
+      })
+      .where(eq(capturedItems.id, data.id))
+      .returning()
+      .get();
+    return { row: updated, pitch };
+  });
+  const item = itemView(row, pitch);
+  ctx.publish.itemUpserted(pitch.id, item);
+  return item;
+}
+
+export async function deleteItem(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  const attendee = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
+  const { id } = validate(itemIdSchema, input);
+  const pitchId = ctx.db.transaction((tx) => {
+    const { row } = ownItem(tx, viewer, id);
+    tx.delete(capturedItems).where(eq(capturedItems.id, id)).run();
+    return row.pitchId;
+  });
+  ctx.publish.itemRemoved(pitchId, id);
+}
+
+/** Organisers moderate any item: it disappears for everyone and from exports; the audit keeps a trace. */
+export async function hideItem(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { id } = validate(itemIdSchema, input);
+  const eventId = viewer.event.id;
+  const pitchId = ctx.db.transaction((tx) => {
+    const row = tx
+      .select()
+      .from(capturedItems)
+      .where(and(eq(capturedItems.id, id), eq(capturedItems.eventId, eventId)))
+      .get();
+    if (!row || row.hidden) throw new ServiceError("not_found", "That item is not here any more.");
+    tx.update(capturedItems).set({ hidden: true }).where(eq(capturedItems.id, id)).run();
+    audit(tx, { eventId, action: "item.hide", targetId: id, detail: { kind: row.kind } });
+    return row.pitchId;
+  });
+  ctx.publish.itemRemoved(pitchId, id);
+}
+
+/** Organisers and the session's pitcher mark it Chatham House: no name is shown or exported. */
+export async function setChathamHouse(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireAccess(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: viewer.attendee?.id });
+  const { pitchId, on } = validate(chathamSchema, input);
+  ctx.db.transaction((tx) => {
+    const pitch = findSession(tx, viewer, pitchId);
+    if (!canSetChatham(viewer, pitch)) {
+      throw new ServiceError("forbidden", "Only organisers and the person who pitched this session can change this.");
+    }
+    tx.update(pitches).set({ chathamHouse: on }).where(eq(pitches.id, pitch.id)).run();
+    audit(tx, {
+      eventId: viewer.event.id,
+      actor: viewer.isOrganiser ? "organiser" : "attendee",
+      action: on ? "chatham.on" : "chatham.off",
+      targetId: pitch.id,
+    });
+  });
+  ctx.publish.changed(viewer.event.id, "items", pitchId);
+}
+
+export async function setNotesLocked(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { pitchId, locked } = validate(lockSchema, input);
+  ctx.db.transaction((tx) => {
+    const pitch = findSession(tx, viewer, pitchId);
+    tx.update(pitches).set({ notesLocked: locked }).where(eq(pitches.id, pitch.id)).run();
+    audit(tx, { eventId: viewer.event.id, action: locked ? "notes.lock" : "notes.unlock", targetId: pitch.id });
+  });
+  ctx.publish.changed(viewer.event.id, "items", pitchId);
+}
+
+/** Every tip and blocker story of the event, grouped by session: the day's "what blocks us and what helped". */
+export function eventStories(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
+  requireAccess(viewer);
+  const sessions = ctx.db
+    .select()
+    .from(pitches)
+    .where(and(eq(pitches.eventId, viewer.event.id), eq(pitches.status, "open")))
+    .orderBy(asc(pitches.title))
+    .all();
+  const items = ctx.db
+    .select()
+    .from(capturedItems)
+    .where(
+      and(
+        eq(capturedItems.eventId, viewer.event.id),
+        eq(capturedItems.hidden, false),
+        inArray(capturedItems.kind, ["tip", "blocker"]),
+      ),
+    )
+    .orderBy(asc(capturedItems.createdAt))
+    .all();
+  return sessions
+    .map((session) => ({
+      id: session.id,
+      title: session.title,
+      items: items.filter((i) => i.pitchId === session.id).map((i) => itemView(i, session)),
+    }))
+    .filter((s) => s.items.length > 0);
+}
+
+/** Whether this viewer may watch a session's live channel. */
+export function checkWatch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): void {
+  requireAccess(viewer);
+  findSession(ctx.db, viewer, pitchId);
+}
