@@ -43,11 +43,11 @@ async function main() {
     logger,
     identityCookie: createIdentityCookie(sessionSecret(env)),
     limiter: createWriteLimiter({
-      perAttendeePerMinute: Number(process.env.WRITES_PER_MINUTE_PER_ATTENDEE ?? 120),
-      perIpPerMinute: Number(process.env.WRITES_PER_MINUTE_PER_IP ?? 3000),
+      perAttendeePerMinute: env.WRITES_PER_MINUTE_PER_ATTENDEE,
+      perIpPerMinute: env.WRITES_PER_MINUTE_PER_IP,
     }),
   };
-  attachHub(io, services);
+  attachHub(io, services, { trustProxy: env.TRUST_PROXY === "true" });
 
   const viteDevServer: ViteDevServer | undefined = isProduction
     ? undefined

@@ -14,12 +14,23 @@ const envSchema = z.object({
     .min(32, "SESSION_SECRET must be at least 32 characters; leave it unset to have one generated")
     .optional(),
   /** Origin used in links shown to people (e.g. https://camp.example.org); defaults to the request's. */
-  PUBLIC_URL: z.string().url().optional(),
+  PUBLIC_URL: z
+    .string()
+    .url()
+    .refine(
+      (v) => /^https?:\/\/[^/]+\/?$/.test(v),
+      "PUBLIC_URL must be an origin such as https://camp.example.org (no path)",
+    )
+    .transform((v) => v.replace(/\/+$/, ""))
+    .optional(),
   LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
   /** "on" creates the demo event when the database has no events. */
   DEMO: z.enum(["on", "off"]).default("on"),
   /** Set when a reverse proxy sits in front, so client IPs (rate limits) and https are read from it. */
   TRUST_PROXY: z.enum(["true", "false"]).default("false"),
+  /** Write limits: generous per IP because a whole venue often shares one address. */
+  WRITES_PER_MINUTE_PER_ATTENDEE: z.coerce.number().int().min(1).default(120),
+  WRITES_PER_MINUTE_PER_IP: z.coerce.number().int().min(1).default(3000),
 });
 
 export type Env = z.infer<typeof envSchema>;

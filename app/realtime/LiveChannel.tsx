@@ -27,6 +27,7 @@ export const useLive = () => useContext(LiveContext);
 
 const JOIN_TIMEOUT_MS = 5000;
 const REVALIDATE_DEBOUNCE_MS = 80;
+const JOIN_RETRY_MS = 5000;
 
 /**
  * Follows one event live. After every (re)connect it joins the event's room
@@ -59,7 +60,7 @@ export function LiveChannel({
   useEffect(() => {
     let cancelled = false;
     let timer: ReturnType<typeof setTimeout> | undefined;
-    let joinedOnce = false;
+    let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const revalidateSoon = () => {
       clearTimeout(timer);
       timer = setTimeout(() => revalidateRef.current(), REVALIDATE_DEBOUNCE_MS);
@@ -71,14 +72,15 @@ export function LiveChannel({
         if (cancelled) return;
         if (err || !result.ok) {
           setState("reconnecting");
-          // A join that timed out may be a half-open socket: start over.
+          // A join that timed out may be a half-open socket: start over. A refused one is tried again later.
           if (err) active?.disconnect().connect();
+          else retryTimer = setTimeout(onConnect, JOIN_RETRY_MS);
           return;
         }
         setState("live");
         setEpoch((n) => n + 1);
-        if (joinedOnce) revalidateSoon();
-        joinedOnce = true;
+        // The page's data is the snapshot; anything that changed between loading it and joining is fetched now.
+        revalidateSoon();
       });
     };
     const onDisconnect = () => !cancelled && setState("reconnecting");
@@ -106,6 +108,7 @@ export function LiveChannel({
     return () => {
       cancelled = true;
       clearTimeout(timer);
+      clearTimeout(retryTimer);
       window.removeEventListener("offline", onOffline);
       if (active) {
         active.off("connect", onConnect);

@@ -88,10 +88,14 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
  * a client that joins or becomes organiser over HTTP reconnects to pick up
  * its new cookie. Every command re-reads who is asking from the database.
  */
-export function attachHub(io: IoServer, ctx: ServiceContext): void {
+export function attachHub(io: IoServer, ctx: ServiceContext, options: { trustProxy: boolean }): void {
   io.use((socket, next) => {
     socket.data.cookieHeader = socket.handshake.headers.cookie ?? "";
-    socket.data.ip = socket.handshake.address;
+    // Behind a trusted proxy the client's address is the first X-Forwarded-For entry, as Express reads it.
+    const forwarded = options.trustProxy
+      ? socket.handshake.headers["x-forwarded-for"]?.toString().split(",")[0]?.trim()
+      : undefined;
+    socket.data.ip = forwarded || socket.handshake.address;
     next();
   });
 

@@ -29,7 +29,11 @@ const RETRY_MS = 4000;
 export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[]) {
   const { socket, state, epoch } = useLive();
   const [pending, setPending] = useState<PendingItem[]>([]);
-  const [upserts, setUpserts] = useState<Record<string, ShownItem>>({});
+  // Each pushed item remembers which page data it arrived on top of: once fresher page data holds
+  // the same item, the page data wins (it reflects later changes such as the Chatham House rule).
+  const [upserts, setUpserts] = useState<Record<string, { item: ShownItem; base: ShownItem[] }>>({});
+  const baseRef = useRef(fromLoader);
+  baseRef.current = fromLoader;
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [viewers, setViewers] = useState<number | null>(null);
   const flushing = useRef(false);
@@ -64,7 +68,10 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
           return;
         }
         if (result.ok) {
-          setUpserts((current) => ({ ...current, [item.id]: { ...result.item, mine: true } }));
+          setUpserts((current) => ({
+            ...current,
+            [item.id]: { item: { ...result.item, mine: true }, base: baseRef.current },
+          }));
           savePending(pendingRef.current.filter((p) => p.id !== item.id));
         } else if (/^Slow down/.test(result.error)) {
           return;
@@ -95,7 +102,10 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     if (!socket) return;
     const onUpsert = (u: { pitchId: string; item: ItemView }) => {
       if (u.pitchId !== pitchId) return;
-      setUpserts((current) => ({ ...current, [u.item.id]: { ...u.item, mine: current[u.item.id]?.mine ?? false } }));
+      setUpserts((current) => ({
+        ...current,
+        [u.item.id]: { item: { ...u.item, mine: current[u.item.id]?.item.mine ?? false }, base: baseRef.current },
+      }));
     };
     const onRemoved = (u: { pitchId: string; itemId: string }) => {
       if (u.pitchId === pitchId) setRemoved((current) => new Set(current).add(u.itemId));
@@ -136,8 +146,9 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
   const items = useMemo(() => {
     const byId = new Map<string, ShownItem>();
     for (const item of fromLoader) byId.set(item.id, item);
-    for (const item of Object.values(upserts)) {
+    for (const { item, base } of Object.values(upserts)) {
       const known = byId.get(item.id);
+      if (known && base !== fromLoader) continue;
       byId.set(item.id, { ...item, mine: known?.mine || item.mine, own: known?.own });
     }
     for (const id of removed) byId.delete(id);

@@ -72,7 +72,7 @@ export function claimOrganiser(ctx: Pick<ServiceContext, "db">, slug: string, ke
  * the cookie. Rate-limited per IP, so guessing is slow.
  */
 export async function enterPasscode(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<string> {
-  await ctx.limiter.consume({ ip: viewer.ip });
+  await ctx.limiter.consumeGuess(viewer.ip);
   const { passcode } = validate(enterPasscodeSchema, input);
   if (!viewer.event.passcodeHash || !sameSecret(passcode, viewer.event.passcodeHash)) {
     throw new ServiceError("forbidden", "That passcode is not right. Ask an organiser for it.", {
