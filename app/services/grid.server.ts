@@ -130,7 +130,10 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   const placedIds = new Set(cells.map((c) => c.pitchId));
   const titles = new Map(pitchList.map((p) => [p.id, p.title]));
   const roomNames = new Map(roomRows.map((r) => [r.id, r.name]));
-  const conflicts = findConflicts(cells, roomRows, pitchList).map((c) => describe(c, titles, roomNames));
+  // While a blind vote is open, conflicts that reveal votes (counts, shared voters) stay with organisers.
+  const conflicts = findConflicts(cells, roomRows, pitchList)
+    .filter((c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"))
+    .map((c) => describe(c, titles, roomNames));
   return {
     rooms: roomRows.map(({ id, name, capacity }) => ({ id, name, capacity })),
     slots: slotRows.map(({ id, localStart, localEnd, kind, label }) => ({ id, localStart, localEnd, kind, label })),
@@ -352,7 +355,16 @@ export async function applySuggestion(
       }
       const pinned = new Set(current.filter((c) => c.pinned).map((c) => c.pitchId));
       const fresh = cells.filter((c) => !pinned.has(c.pitchId));
-      for (const cell of fresh) checkCell(tx, eventId, cell);
+      const perPlenary = new Map<string, number>();
+      for (const c of current) if (c.pinned) perPlenary.set(c.slotId, (perPlenary.get(c.slotId) ?? 0) + 1);
+      for (const cell of fresh) {
+        const { slot } = checkCell(tx, eventId, cell);
+        if (slot.kind === "plenary") {
+          const n = (perPlenary.get(slot.id) ?? 0) + 1;
+          perPlenary.set(slot.id, n);
+          if (n > 1) throw new ServiceError("conflict", "A plenary slot holds one session for all rooms; the suggestion puts more there.");
+        }
+      }
       tx.delete(placements)
         .where(and(eq(placements.eventId, eventId), eq(placements.pinned, false)))
         .run();

@@ -792,13 +792,9 @@ describe("a doctored suggestion and plenary slots", () => {
         { pitchId: v.b, roomId: v.lab, slotId: v.plenary },
       ]),
     );
-    // BUG (app/services/grid.server.ts, applySuggestion): the plenary rule that placePitch
-    // enforces ("A plenary slot holds one session for all rooms") is not checked when a
-    // suggestion is applied, so a doctored `cells` value puts two sessions into one plenary
-    // slot (and no conflict is shown for it). It should answer 409 and change nothing;
-    // this asserts today's behaviour so the suite stays green until it is fixed.
-    expect(response.status).toBe(200);
-    expect(placementsOf(v.c.eventId).filter((p) => p.slot_id === v.plenary)).toHaveLength(2);
+    expect(response.status).toBe(409);
+    expect(await response.text()).toContain("A plenary slot holds one session");
+    expect(placementsOf(v.c.eventId).filter((p) => p.slot_id === v.plenary)).toHaveLength(0);
   });
 });
 
@@ -930,11 +926,9 @@ describe("conflicts", () => {
     const table = scheduleTable(page);
     expect(textOf(table.get("12:00–13:00")?.[2] ?? "")).not.toMatch(/\d+ votes?\b/);
     expect(textOf(table.get("12:00–13:00")?.[2] ?? "")).toContain("Epsilon");
-    // BUG (app/services/grid.server.ts, gridView: conflicts are described for every viewer
-    // with `describe`, whose over-capacity message carries the vote count): while blind voting
-    // is open an attendee reads "“Epsilon” has 2 votes" in the conflicts. It should not show
-    // the count (or the over-capacity conflict) to attendees; this asserts today's behaviour.
-    expect(page).toContain("“Epsilon” has 2 votes but Tiny seats 1.");
+    // Conflicts that would give the votes away are kept from attendees while the vote is blind.
+    expect(page).not.toContain("has 2 votes");
+    expect(page).not.toContain("voted for both");
   });
 });
 

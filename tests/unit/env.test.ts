@@ -13,6 +13,8 @@ describe("readEnv", () => {
       LOG_LEVEL: "info",
       DEMO: "on",
       TRUST_PROXY: "false",
+      WRITES_PER_MINUTE_PER_ATTENDEE: 120,
+      WRITES_PER_MINUTE_PER_IP: 3000,
     });
   });
 
@@ -38,7 +40,20 @@ describe("readEnv", () => {
       LOG_LEVEL: "warn",
       DEMO: "off",
       TRUST_PROXY: "true",
+      WRITES_PER_MINUTE_PER_ATTENDEE: 120,
+      WRITES_PER_MINUTE_PER_IP: 3000,
     });
+  });
+
+  it("reads the write limits and refuses ones that are not whole numbers above 0", () => {
+    expect(readEnv({ WRITES_PER_MINUTE_PER_IP: "5" }).WRITES_PER_MINUTE_PER_IP).toBe(5);
+    expect(() => readEnv({ WRITES_PER_MINUTE_PER_ATTENDEE: "abc" })).toThrow(/WRITES_PER_MINUTE_PER_ATTENDEE/);
+    expect(() => readEnv({ WRITES_PER_MINUTE_PER_IP: "0" })).toThrow(/WRITES_PER_MINUTE_PER_IP/);
+  });
+
+  it("takes PUBLIC_URL as an origin, without a trailing slash, and refuses a path", () => {
+    expect(readEnv({ PUBLIC_URL: "https://camp.example.org/" }).PUBLIC_URL).toBe("https://camp.example.org");
+    expect(() => readEnv({ PUBLIC_URL: "https://camp.example.org/unconf" })).toThrow(/PUBLIC_URL must be an origin/);
   });
 
   it("accepts port 0 (any free port), as the tests use", () => {

@@ -222,6 +222,12 @@ export function sessionBody(session: ExportSession, bodyOptions: BodyOptions): R
   return out;
 }
 
+/** Only the captured notes of a session, as Markdown; empty when there are none. */
+export function notesMarkdown(session: ExportSession): string {
+  if (session.items.length === 0) return "";
+  return printMarkdown(sessionBody({ ...session, description: "" }, { depth: 2 }));
+}
+
 export function printMarkdown(children: RootContent[]): string {
   return printer.stringify({ type: "root", children });
 }

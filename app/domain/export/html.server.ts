@@ -1,0 +1,96 @@
+import type { ElementContent, Root } from "hast";
+import { toHtml } from "hast-util-to-html";
+import { h } from "hastscript";
+import { renderMarkdown } from "../markdown.server";
+import { listOfNames, printMarkdown, sessionBody, whereAndWhen } from "./markdown.server";
+import type { EventExport, ExportSession } from "./model";
+
+/**
+ * One session as a standalone HTML page: the same body as the Markdown post,
+ * rendered on the server by the app's sanitising Markdown renderer, inside a
+ * document built as a syntax tree (hastscript) and printed by
+ * hast-util-to-html, which escapes every title, name and tag. Readable
+ * typography comes from a small inline style sheet with system fonts; images
+ * in notes become links, and a Content-Security-Policy forbids every request,
+ * so opening the file fetches nothing.
+ */
+
+export const STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'";
+
+const CSS = `
+:root { color-scheme: light; }
+html { font-size: 112.5%; }
+body { margin: 0; padding: 2rem 1.25rem 4rem; background: #fdfcf9; color: #1f2328;
+  font-family: Charter, "Bitstream Charter", "Sitka Text", Cambria, Georgia, serif; line-height: 1.65; }
+article { max-width: 38rem; margin: 0 auto; overflow-wrap: anywhere; }
+h1, h2, h3, h4, h5, h6 { font-family: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif; line-height: 1.25; margin: 2rem 0 0.75rem; }
+h1 { font-size: 2.1rem; margin-top: 0.5rem; }
+h2 { font-size: 1.45rem; border-bottom: 1px solid #e4e1d8; padding-bottom: 0.25rem; }
+h3 { font-size: 1.2rem; }
+p, li, blockquote, h1, h2, h3, h4, h5, h6, td, th, dd, dt { unicode-bidi: plaintext; }
+a { color: #0b5cad; }
+blockquote { margin: 1.25rem 0; padding: 0.25rem 1.25rem; border-inline-start: 4px solid #c9b88a; background: #f6f1e3; font-style: italic; }
+code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
+code { background: #f0eee8; padding: 0.1em 0.3em; border-radius: 3px; }
+pre { background: #f0eee8; padding: 0.75rem 1rem; overflow-x: auto; border-radius: 4px; }
+pre code { background: none; padding: 0; }
+hr { border: 0; border-top: 1px solid #e4e1d8; margin: 2rem 0; }
+table { border-collapse: collapse; } td, th { border: 1px solid #e4e1d8; padding: 0.25rem 0.5rem; }
+header .event { text-transform: uppercase; letter-spacing: 0.08em; font-size: 0.8rem; color: #5b5f66; margin: 0; font-family: system-ui, sans-serif; }
+header .meta, header .byline { color: #5b5f66; margin: 0.25rem 0; font-family: system-ui, sans-serif; font-size: 0.95rem; }
+.tags { list-style: none; padding: 0; display: flex; flex-wrap: wrap; gap: 0.4rem; }
+.tags li { background: #ece7d8; border-radius: 999px; padding: 0.05rem 0.7rem; font-size: 0.85rem; font-family: system-ui, sans-serif; }
+.sr-only { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
+footer { margin-top: 3rem; color: #5b5f66; font-size: 0.85rem; border-top: 1px solid #e4e1d8; padding-top: 0.75rem; }
+@media print { body { background: #fff; } a { color: inherit; } }
+`.trim();
+
+/** The body of a session rendered to sanitised HTML (also shown on the preview page). */
+export function sessionBodyHtml(session: ExportSession): string {
+  return renderMarkdown(printMarkdown(sessionBody(session, { depth: 2, imagesAsLinks: true })));
+}
+
+export function sessionHtml(model: EventExport, session: ExportSession): string {
+  const { event } = model;
+  const header: ElementContent[] = [
+    h("p.event", event.name),
+    h("h1", { dir: "auto" }, session.title),
+    h("p.meta", whereAndWhen(session, event)),
+  ];
+  if (session.authors.length) header.push(h("p.byline", `By ${listOfNames(session.authors)}`));
+  if (session.tags.length) {
+    header.push(
+      h(
+        "ul.tags",
+        { "aria-label": "Tags" },
+        session.tags.map((tag) => h("li", { dir: "auto" }, tag)),
+      ),
+    );
+  }
+  const tree: Root = {
+    type: "root",
+    children: [
+      { type: "doctype" },
+      h("html", { lang: "en" }, [
+        h("head", [
+          h("meta", { charSet: "utf-8" }),
+          h("meta", { name: "viewport", content: "width=device-width, initial-scale=1" }),
+          h("meta", { httpEquiv: "Content-Security-Policy", content: STANDALONE_CSP }),
+          h("meta", { name: "generator", content: "Unconf" }),
+          h("title", `${session.title} · ${event.name}`),
+          h("style", CSS),
+        ]),
+        h("body", [
+          h("article", [
+            h("header", header),
+            { type: "raw", value: sessionBodyHtml(session) } as unknown as ElementContent,
+            h("footer", [
+              h("p", ["Notes captured at ", h("a", { href: session.url }, event.name), " with Unconf."]),
+            ]),
+          ]),
+        ]),
+      ]),
+    ],
+  };
+  return `${toHtml(tree, { allowDangerousHtml: true })}\n`;
+}

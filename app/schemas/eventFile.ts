@@ -1,0 +1,199 @@
+import { z } from "zod";
+import { overlaps } from "../domain/timeSlots";
+import { createEventSchema, isoDate, roomSchema, slotKinds, votingSettingsSchema } from "./event";
+import { limits } from "./limits";
+
+/**
+ * The whole-event file, /e/:slug/export.json, and what /import accepts. The
+ * same schema types the exporter's output, so the two cannot drift apart.
+ * Names in it are only those the attribution rule lets an export show; it
+ * holds no attendee, pitch or item id, no cookie and no secret.
+ */
+
+export const EVENT_FILE_FORMAT = "unconf-event";
+export const EVENT_FILE_VERSION = 1;
+
+const localDateTime = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}T([01]\d|2[0-3]):[0-5]\d$/, "Write times as YYYY-MM-DDTHH:MM.")
+  .refine((v) => isoDate.safeParse(v.slice(0, 10)).success, "That is not a real date.");
+
+const instant = z.string().datetime({ message: "Write instants as ISO 8601 in UTC, e.g. 2026-12-01T09:30:00.000Z." });
+
+const personName = (max: number) =>
+  z
+    .string()
+    .trim()
+    .min(1, "A name cannot be empty: use null when nobody is named.")
+    .max(max, `A name can be at most ${max} characters.`);
+
+const itemKinds = ["note", "tip", "blocker", "quote", "action"] as const;
+
+const storyPart = z.string().max(2000, "Blocker, impact and what helped can be at most 2000 characters each.").nullable();
+
+export const fileItemSchema = z
+  .object({
+    kind: z.enum(itemKinds, {
+      errorMap: () => ({ message: "The kind must be note, tip, blocker, quote or action." }),
+    }),
+    text: z.string().max(limits.itemText, `A note's text can be at most ${limits.itemText} characters.`),
+    blocker: storyPart,
+    impact: storyPart,
+    helped: storyPart,
+    saidBy: personName(80).nullable(),
+    author: personName(limits.attendeeName).nullable(),
+    createdAt: instant,
+  })
+  .strict()
+  .superRefine((item, ctx) => {
+    if (item.kind === "blocker" && !item.blocker?.trim()) {
+      ctx.addIssue({ code: "custom", path: ["blocker"], message: "A blocker story needs its blocker." });
+    }
+    if (item.kind !== "blocker" && !item.text.trim()) {
+      ctx.addIssue({ code: "custom", path: ["text"], message: "This note has no text." });
+    }
+  });
+
+export const fileSessionSchema = z
+  .object({
+    title: z
+      .string()
+      .trim()
+      .min(1, "Every session needs a title.")
+      .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`),
+    description: z
+      .string()
+      .max(limits.pitchDescription, `A description can be at most ${limits.pitchDescription} characters.`),
+    tags: z
+      .array(z.string().trim().min(1, "A tag cannot be empty.").max(30, "Each tag can be at most 30 characters."))
+      .max(5, "At most 5 tags per session."),
+    chathamHouse: z.boolean(),
+    notesLocked: z.boolean(),
+    pitcher: personName(limits.attendeeName).nullable(),
+    createdAt: instant,
+    /** The number of ballots that include this session (derived; checked when present). */
+    votes: z.number().int().min(0).optional(),
+    placement: z
+      .object({ room: z.string().min(1), start: localDateTime, pinned: z.boolean() })
+      .strict()
+      .nullable(),
+    notes: z.array(fileItemSchema).max(5000, "At most 5000 notes per session."),
+  })
+  .strict();
+
+export const fileSlotSchema = z
+  .object({
+    start: localDateTime,
+    end: localDateTime,
+    kind: z.enum(slotKinds, { errorMap: () => ({ message: "A slot's kind must be sessions, break or plenary." }) }),
+    label: z.string().trim().max(limits.slotLabel, `A label can be at most ${limits.slotLabel} characters.`),
+  })
+  .strict();
+
+export const eventFileSchema = z
+  .object({
+    format: z.literal(EVENT_FILE_FORMAT, {
+      errorMap: () => ({ message: `This is not an Unconf event file (its "format" must be "${EVENT_FILE_FORMAT}").` }),
+    }),
+    version: z.literal(EVENT_FILE_VERSION, {
+      errorMap: () => ({ message: `This file's version is not one this install reads (${EVENT_FILE_VERSION}).` }),
+    }),
+    exportedAt: instant.optional(),
+    source: z.string().url("source must be a URL.").optional(),
+    event: z
+      .object({
+        name: createEventSchema.shape.name,
+        date: isoDate,
+        timeZone: createEventSchema.shape.timeZone,
+        private: z.boolean(),
+        pitchingOpen: z.boolean(),
+        votingOpen: z.boolean(),
+        votesPerAttendee: votingSettingsSchema.shape.votesPerAttendee,
+        blindVoting: z.boolean(),
+        shufflePitches: z.boolean(),
+      })
+      .strict(),
+    rooms: z.array(roomSchema.strict()).max(200, "At most 200 rooms."),
+    timeSlots: z.array(fileSlotSchema).max(500, "At most 500 time slots."),
+    sessions: z.array(fileSessionSchema).max(2000, "At most 2000 sessions."),
+    /** Anonymous ballots: each one attendee's votes, as indexes into `sessions`. */
+    ballots: z
+      .array(z.array(z.number().int().min(0)).max(2000))
+      .max(50_000, "At most 50000 ballots."),
+  })
+  .strict()
+  .superRefine((file, ctx) => {
+    const roomNames = new Map<string, number>();
+    file.rooms.forEach((room, i) => {
+      const folded = room.name.toLocaleLowerCase();
+      if (roomNames.has(folded)) {
+        ctx.addIssue({ code: "custom", path: ["rooms", i, "name"], message: `There are two rooms called "${room.name}".` });
+      }
+      roomNames.set(folded, i);
+    });
+    const slotByStart = new Map<string, z.infer<typeof fileSlotSchema>>();
+    file.timeSlots.forEach((slot, i) => {
+      if (slot.end <= slot.start) {
+        ctx.addIssue({ code: "custom", path: ["timeSlots", i, "end"], message: "A time slot must end after it starts." });
+      }
+      const clash = file.timeSlots.findIndex(
+        (other, j) => j < i && overlaps({ localStart: slot.start, localEnd: slot.end }, { localStart: other.start, localEnd: other.end }),
+      );
+      if (clash >= 0) {
+        ctx.addIssue({ code: "custom", path: ["timeSlots", i, "start"], message: `This slot overlaps time slot ${clash}.` });
+      }
+      slotByStart.set(slot.start, slot);
+    });
+    const taken = new Set<string>();
+    let itemCount = 0;
+    file.sessions.forEach((session, i) => {
+      itemCount += session.notes.length;
+      const placement = session.placement;
+      if (!placement) return;
+      const path = ["sessions", i, "placement"];
+      const roomIndex = roomNames.get(placement.room.toLocaleLowerCase());
+      const slot = slotByStart.get(placement.start);
+      if (roomIndex === undefined || file.rooms[roomIndex]?.name !== placement.room) {
+        ctx.addIssue({ code: "custom", path: [...path, "room"], message: `There is no room called "${placement.room}".` });
+      }
+      if (!slot) {
+        ctx.addIssue({ code: "custom", path: [...path, "start"], message: `No time slot starts at ${placement.start}.` });
+      } else if (slot.kind === "break") {
+        ctx.addIssue({ code: "custom", path: [...path, "start"], message: "Nothing can be placed in a break." });
+      }
+      const cell = slot?.kind === "plenary" ? `plenary ${placement.start}` : `${placement.room} ${placement.start}`;
+      if (taken.has(cell)) {
+        ctx.addIssue({ code: "custom", path, message: `Two sessions are placed in ${cell}.` });
+      }
+      taken.add(cell);
+    });
+    if (itemCount > 100_000) {
+      ctx.addIssue({ code: "custom", path: ["sessions"], message: "At most 100000 notes in one event." });
+    }
+    const counts = new Array<number>(file.sessions.length).fill(0);
+    file.ballots.forEach((ballot, b) => {
+      const seen = new Set<number>();
+      ballot.forEach((index, k) => {
+        if (index >= file.sessions.length) {
+          ctx.addIssue({ code: "custom", path: ["ballots", b, k], message: `There is no session number ${index}.` });
+        } else if (seen.has(index)) {
+          ctx.addIssue({ code: "custom", path: ["ballots", b, k], message: "A ballot names the same session twice." });
+        } else {
+          counts[index] = (counts[index] ?? 0) + 1;
+        }
+        seen.add(index);
+      });
+    });
+    file.sessions.forEach((session, i) => {
+      if (session.votes !== undefined && session.votes !== counts[i]) {
+        ctx.addIssue({
+          code: "custom",
+          path: ["sessions", i, "votes"],
+          message: `This session has ${session.votes} votes but ${counts[i]} ballots name it.`,
+        });
+      }
+    });
+  });
+
+export type EventFile = z.output<typeof eventFileSchema>;
+export type EventFileInput = z.input<typeof eventFileSchema>;
