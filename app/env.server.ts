@@ -18,7 +18,7 @@ const envSchema = z.object({
     .string()
     .url()
     .refine(
-      (v) => /^https?:\/\/[^/]+\/?$/.test(v),
+      (v) => !URL.canParse(v) || /^https?:\/\/[^/]+\/?$/.test(v),
       "PUBLIC_URL must be an origin such as https://camp.example.org (no path)",
     )
     .transform((v) => v.replace(/\/+$/, ""))
