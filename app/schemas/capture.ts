@@ -1,17 +1,9 @@
 import { z } from "zod";
 import { idSchema } from "./event";
+import { type ItemKind, itemKinds } from "./kinds";
 import { limits } from "./limits";
 
-export const itemKinds = ["note", "tip", "blocker", "quote", "action"] as const;
-export type ItemKind = (typeof itemKinds)[number];
-
-export const kindLabels: Record<ItemKind, string> = {
-  note: "Note",
-  tip: "Tip",
-  blocker: "Blocker story",
-  quote: "Quote",
-  action: "Action",
-};
+export { type ItemKind, itemKinds, kindLabels } from "./kinds";
 
 const flag = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
 const optionalText = (max: number, label: string) =>

@@ -1,6 +1,7 @@
 import ical from "ical-generator";
 import type { Event } from "../../db/schema";
 import { localToInstant } from "../domain/clock";
+import { icalZone, wallClock } from "../domain/export/icalZone";
 import { formatRange } from "../domain/timeSlots";
 import type { ServiceContext } from "./context.server";
 import { gridView } from "./grid.server";
@@ -18,18 +19,28 @@ export interface CalendarEntry {
 
 /**
  * An RFC 5545 calendar (ical-generator does the escaping and line folding).
- * Times are written in UTC, converted from the event's wall clock, so every
- * calendar app places them right without a VTIMEZONE block; the event's zone
- * is named in X-WR-TIMEZONE.
+ * Times are written in the event's time zone (DTSTART;TZID=...) with its
+ * VTIMEZONE block, and the zone is also named in X-WR-TIMEZONE; for a zone
+ * without a known VTIMEZONE they are written in UTC, converted from the
+ * event's wall clock.
  */
 export function buildCalendar(event: Pick<Event, "name" | "timeZone">, name: string, entries: CalendarEntry[]): string {
   const calendar = ical({ name, prodId: { company: "Unconf", product: "Unconf", language: "EN" } });
-  calendar.x([{ key: "X-WR-TIMEZONE", value: event.timeZone }]);
+  const zone = icalZone(event.timeZone);
+  if (zone && entries.length === 0) {
+    // Still one component (the zone), as RFC 5545 wants; ical-generator adds X-WR-TIMEZONE itself here.
+    calendar.timezone({ name: zone.tzid, generator: () => zone.vtimezone });
+  } else {
+    calendar.x([{ key: "X-WR-TIMEZONE", value: event.timeZone }]);
+    if (zone) calendar.timezone({ name: null, generator: () => zone.vtimezone });
+  }
+  const at = (local: string) => (zone ? wallClock(local, event.timeZone) : localToInstant(local, event.timeZone));
   for (const entry of entries) {
     calendar.createEvent({
       id: entry.uid,
-      start: localToInstant(entry.localStart, event.timeZone),
-      end: localToInstant(entry.localEnd, event.timeZone),
+      timezone: zone?.tzid ?? null,
+      start: at(entry.localStart),
+      end: at(entry.localEnd),
       stamp: new Date(),
       summary: entry.summary,
       location: entry.location,

@@ -1,7 +1,7 @@
 import { Form } from "@remix-run/react";
 import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { type PendingItem, newItemId } from "../../realtime/outbox";
-import { type ItemKind, itemKinds, kindLabels } from "../../schemas/capture";
+import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
 import { limits } from "../../schemas/limits";
 
 /**

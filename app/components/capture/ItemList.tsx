@@ -2,7 +2,7 @@ import { useFetcher } from "@remix-run/react";
 import { useState } from "react";
 import type { PendingItem } from "../../realtime/outbox";
 import type { ShownItem } from "../../realtime/useCapture";
-import { type ItemKind, itemKinds, kindLabels } from "../../schemas/capture";
+import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
 
 function Html({ html, className }: { html: string; className?: string }) {
   // Rendered from Markdown and sanitised on the server (app/domain/markdown.server.ts).

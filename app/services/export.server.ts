@@ -1,0 +1,360 @@
+import { createHash } from "node:crypto";
+import { and, asc, eq, like, or, sql } from "drizzle-orm";
+import {
+  type Event,
+  attendees,
+  capturedItems,
+  events,
+  pitches,
+  placements,
+  rooms,
+  timeSlots,
+  votes,
+} from "../../db/schema";
+import { exportName, speakerName } from "../domain/attribution";
+import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
+import { sortSessions } from "../domain/export/model";
+import { slugify, uniqueSlug } from "../domain/slug";
+import { type EventFile, eventFileSchema } from "../schemas/eventFile";
+import { audit } from "./audit.server";
+import { type CalendarEntry, buildCalendar } from "./calendar.server";
+import type { ServiceContext } from "./context.server";
+import { ServiceError } from "./errors";
+import { hashSecret } from "./identity.server";
+import { newId, newSecretKey } from "./ids.server";
+import { validate } from "./validate";
+import { type Viewer, requireAccess, requireOrganiser } from "./viewer.server";
+
+/**
+ * Exports and import. `buildExportModel` reads the event in one read
+ * transaction and applies the attribution rule (speakerName, exportName from
+ * app/domain/attribution.ts) while building the plain object every renderer
+ * in app/domain/export/ reads; nothing else decides whether a name appears.
+ */
+
+/** A stable UUID (version 5 layout, SHA-1) for a row id, so re-exports keep the same guid. */
+export function stableUuid(kind: string, id: string): string {
+  const hex = createHash("sha1").update(`unconf:${kind}:${id}`).digest("hex").slice(0, 32).split("");
+  hex[12] = "5";
+  hex[16] = ((Number.parseInt(hex[16] ?? "0", 16) & 0x3) | 0x8).toString(16);
+  const s = hex.join("");
+  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20, 32)}`;
+}
+
+export interface ExportOptions {
+  /** Organisers only: anonymous ballots for the whole-event file. */
+  withBallots?: boolean;
+  now?: Date;
+}
+
+export function buildExportModel(
+  ctx: Pick<ServiceContext, "db">,
+  viewer: Viewer,
+  origin: string,
+  options: ExportOptions = {},
+): EventExport {
+  requireAccess(viewer);
+  if (options.withBallots) requireOrganiser(viewer);
+  const event = viewer.event;
+  const eventUrl = `${origin}/e/${event.slug}`;
+
+  return ctx.db.transaction((tx) => {
+    const roomRows = tx
+      .select()
+      .from(rooms)
+      .where(eq(rooms.eventId, event.id))
+      .orderBy(asc(rooms.position), asc(rooms.createdAt))
+      .all();
+    const slotRows = tx
+      .select()
+      .from(timeSlots)
+      .where(eq(timeSlots.eventId, event.id))
+      .orderBy(asc(timeSlots.localStart))
+      .all();
+    // Every pitch, hidden ones too, numbers the sessions: a number never changes when another pitch is hidden.
+    const numbers = new Map(
+      tx
+        .select({ id: pitches.id })
+        .from(pitches)
+        .where(eq(pitches.eventId, event.id))
+        .orderBy(asc(pitches.createdAt), sql`${pitches}.rowid`)
+        .all()
+        .map((p, i) => [p.id, i + 1]),
+    );
+    const open = tx
+      .select({ pitch: pitches, pitcher: attendees })
+      .from(pitches)
+      .leftJoin(attendees, eq(attendees.id, pitches.attendeeId))
+      .where(and(eq(pitches.eventId, event.id), eq(pitches.status, "open")))
+      .orderBy(asc(pitches.createdAt), sql`${pitches}.rowid`)
+      .all();
+    const placementRows = tx.select().from(placements).where(eq(placements.eventId, event.id)).all();
+    const itemRows = tx
+      .select({ item: capturedItems, author: attendees })
+      .from(capturedItems)
+      .leftJoin(attendees, eq(attendees.id, capturedItems.authorId))
+      .where(and(eq(capturedItems.eventId, event.id), eq(capturedItems.hidden, false)))
+      .orderBy(asc(capturedItems.createdAt), sql`${capturedItems}.rowid`)
+      .all();
+
+    const roomById = new Map(roomRows.map((r) => [r.id, r]));
+    const slotById = new Map(slotRows.map((s) => [s.id, s]));
+    const placementByPitch = new Map(placementRows.map((p) => [p.pitchId, p]));
+    const itemsByPitch = new Map<string, typeof itemRows>();
+    for (const row of itemRows) {
+      const list = itemsByPitch.get(row.item.pitchId);
+      if (list) list.push(row);
+      else itemsByPitch.set(row.item.pitchId, [row]);
+    }
+
+    const sessions = open.map(({ pitch, pitcher }): ExportSession => {
+      const items: ExportItem[] = [];
+      const authors: string[] = [];
+      const pitcherName = exportName(pitcher, pitch);
+      if (pitcherName) authors.push(pitcherName);
+      for (const { item, author } of itemsByPitch.get(pitch.id) ?? []) {
+        const authorName = exportName(author, pitch);
+        if (authorName && !authors.includes(authorName)) authors.push(authorName);
+        items.push({
+          kind: item.kind,
+          text: item.text,
+          blocker: item.blocker,
+          impact: item.impact,
+          helped: item.helped,
+          saidBy: speakerName(item, pitch),
+          author: authorName,
+          createdAt: item.createdAt,
+        });
+      }
+      const placed = placementByPitch.get(pitch.id);
+      const room = placed ? roomById.get(placed.roomId) : undefined;
+      const slot = placed ? slotById.get(placed.slotId) : undefined;
+      return {
+        id: pitch.id,
+        number: numbers.get(pitch.id) ?? 0,
+        guid: stableUuid("pitch", pitch.id),
+        url: `${eventUrl}/s/${pitch.id}`,
+        title: pitch.title,
+        description: pitch.description,
+        tags: Array.isArray(pitch.tags) ? pitch.tags.filter((t): t is string => typeof t === "string") : [],
+        chathamHouse: pitch.chathamHouse,
+        notesLocked: pitch.notesLocked,
+        pitcher: pitcherName,
+        authors,
+        createdAt: pitch.createdAt,
+        placement:
+          placed && room && slot
+            ? {
+                room: room.name,
+                roomGuid: stableUuid("room", room.id),
+                localStart: slot.localStart,
+                localEnd: slot.localEnd,
+                slotKind: slot.kind,
+                slotLabel: slot.label,
+                pinned: placed.pinned,
+              }
+            : null,
+        items,
+      };
+    });
+
+    let ballots: string[][] | undefined;
+    if (options.withBallots) {
+      const openIds = new Set(sessions.map((s) => s.id));
+      const byVoter = new Map<string, string[]>();
+      for (const v of tx
+        .select({ pitchId: votes.pitchId, attendeeId: votes.attendeeId })
+        .from(votes)
+        .where(eq(votes.eventId, event.id))
+        .all()) {
+        if (!openIds.has(v.pitchId)) continue;
+        const ballot = byVoter.get(v.attendeeId);
+        if (ballot) ballot.push(v.pitchId);
+        else byVoter.set(v.attendeeId, [v.pitchId]);
+      }
+      // Only the sets of votes leave this function, never who cast them.
+      ballots = [...byVoter.values()];
+    }
+
+    const roomOrder = new Map(roomRows.map((r, i) => [r.name, i]));
+    return {
+      event: {
+        slug: event.slug,
+        name: event.name,
+        date: event.date,
+        timeZone: event.timeZone,
+        url: eventUrl,
+        private: event.passcodeHash !== null,
+        pitchingOpen: event.pitchingOpen,
+        votingOpen: event.votingOpen,
+        votesPerAttendee: event.votesPerAttendee,
+        blindVoting: event.blindVoting,
+        shufflePitches: event.shufflePitches,
+      },
+      origin,
+      generatedAt: (options.now ?? new Date()).toISOString(),
+      rooms: roomRows.map((r) => ({ name: r.name, capacity: r.capacity, guid: stableUuid("room", r.id) })),
+      slots: slotRows.map((s) => ({ localStart: s.localStart, localEnd: s.localEnd, kind: s.kind, label: s.label })),
+      sessions: sortSessions(sessions, roomOrder),
+      ...(ballots ? { ballots } : {}),
+    };
+  });
+}
+
+/** The scheduled sessions as calendar entries: one UID per session, the same as in "My sessions". */
+export function scheduleEntries(model: EventExport): CalendarEntry[] {
+  const host = new URL(model.origin).host;
+  return model.sessions.flatMap((session): CalendarEntry[] => {
+    const p = session.placement;
+    if (!p) return [];
+    return [
+      {
+        uid: `${session.id}@${host}`,
+        localStart: p.localStart,
+        localEnd: p.localEnd,
+        summary: session.title,
+        location: p.slotKind === "plenary" ? "All rooms" : p.room,
+        description: session.description || undefined,
+        url: session.url,
+      },
+    ];
+  });
+}
+
+export function scheduleCalendar(model: EventExport): string {
+  return buildCalendar(model.event, model.event.name, scheduleEntries(model));
+}
+
+/** Creates a new event from a whole-event file; the caller becomes its organiser. */
+export async function importEvent(
+  ctx: ServiceContext,
+  input: { file: unknown; passcode?: string },
+  who: { ip: string },
+): Promise<{ event: Event; organiserKey: string; file: EventFile }> {
+  await ctx.limiter.consume({ ip: who.ip });
+  const file = validate(eventFileSchema, input.file);
+  const passcode = input.passcode?.trim() || undefined;
+  if (file.event.private && !passcode) {
+    const message = "This event was private: give it a passcode, so it stays private here.";
+    throw new ServiceError("invalid", message, { passcode: [message] });
+  }
+  const organiserKey = newSecretKey();
+  const base = slugify(file.event.name);
+  const event = ctx.db.transaction((tx) => {
+    const taken = new Set(
+      tx
+        .select({ slug: events.slug })
+        .from(events)
+        .where(or(eq(events.slug, base), like(events.slug, `${base}-%`)))
+        .all()
+        .map((row) => row.slug),
+    );
+    const created = tx
+      .insert(events)
+      .values({
+        id: newId(),
+        slug: uniqueSlug(base, taken),
+        name: file.event.name,
+        date: file.event.date,
+        timeZone: file.event.timeZone,
+        organiserKeyHash: hashSecret(organiserKey),
+        passcodeHash: passcode ? hashSecret(passcode) : null,
+        pitchingOpen: file.event.pitchingOpen,
+        votingOpen: file.event.votingOpen,
+        votesPerAttendee: file.event.votesPerAttendee,
+        blindVoting: file.event.blindVoting,
+        shufflePitches: file.event.shufflePitches,
+      })
+      .returning()
+      .get();
+    const eventId = created.id;
+
+    const roomIds = new Map<string, string>();
+    file.rooms.forEach((room, position) => {
+      const id = newId();
+      roomIds.set(room.name, id);
+      tx.insert(rooms).values({ id, eventId, name: room.name, capacity: room.capacity, position }).run();
+    });
+    const slotIds = new Map<string, string>();
+    for (const slot of file.timeSlots) {
+      const id = newId();
+      slotIds.set(slot.start, id);
+      tx.insert(timeSlots)
+        .values({ id, eventId, localStart: slot.start, localEnd: slot.end, kind: slot.kind, label: slot.label })
+        .run();
+    }
+    // Named people (pitchers and note-takers who chose to be named) become attendees who keep that choice.
+    const people = new Map<string, string>();
+    const person = (name: string | null): string | null => {
+      if (!name) return null;
+      const known = people.get(name);
+      if (known) return known;
+      const id = newId();
+      tx.insert(attendees).values({ id, eventId, name, nameInWriteups: true }).run();
+      people.set(name, id);
+      return id;
+    };
+    const pitchIds = file.sessions.map((session) => {
+      const id = newId();
+      tx.insert(pitches)
+        .values({
+          id,
+          eventId,
+          attendeeId: person(session.pitcher),
+          title: session.title,
+          description: session.description,
+          tags: session.tags,
+          status: "open",
+          chathamHouse: session.chathamHouse,
+          notesLocked: session.notesLocked,
+          createdAt: session.createdAt,
+        })
+        .run();
+      if (session.placement) {
+        const roomId = roomIds.get(session.placement.room);
+        const slotId = slotIds.get(session.placement.start);
+        if (roomId && slotId) {
+          tx.insert(placements)
+            .values({ pitchId: id, eventId, roomId, slotId, pinned: session.placement.pinned })
+            .run();
+        }
+      }
+      for (const note of session.notes) {
+        tx.insert(capturedItems)
+          .values({
+            id: newId(),
+            eventId,
+            pitchId: id,
+            authorId: person(note.author),
+            kind: note.kind,
+            text: note.text,
+            blocker: note.blocker,
+            impact: note.impact,
+            helped: note.helped,
+            saidBy: note.saidBy,
+            saidByConsent: note.saidBy !== null,
+            createdAt: note.createdAt,
+          })
+          .run();
+      }
+      return id;
+    });
+    // Each ballot becomes one anonymous attendee with those votes.
+    for (const ballot of file.ballots) {
+      if (ballot.length === 0) continue;
+      const voter = newId();
+      tx.insert(attendees).values({ id: voter, eventId, name: "", nameInWriteups: false }).run();
+      for (const index of ballot) {
+        const pitchId = pitchIds[index];
+        if (pitchId) tx.insert(votes).values({ eventId, pitchId, attendeeId: voter }).run();
+      }
+    }
+    audit(tx, {
+      eventId,
+      action: "event.import",
+      detail: { name: file.event.name, sessions: file.sessions.length, rooms: file.rooms.length },
+    });
+    return created;
+  });
+  return { event, organiserKey, file };
+}
