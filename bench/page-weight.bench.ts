@@ -39,7 +39,11 @@ export async function run(): Promise<BenchResult> {
         const sizes: Array<Promise<void>> = [];
         person.page.on("requestfinished", (request) => {
           if (request.resourceType() !== "script") return;
-          sizes.push(request.sizes().then((s) => void (bytes += Math.max(0, s.responseBodySize))));
+          sizes.push(
+            request.sizes().then((s) => {
+              bytes += Math.max(0, s.responseBodySize);
+            }),
+          );
         });
         await person.page.goto(`${server.url}${path}`, { waitUntil: "networkidle" });
         await person.page.waitForTimeout(500);

@@ -1,17 +1,8 @@
 import { formatRange } from "../domain/timeSlots";
 
-export interface RoomView {
-  id: string;
-  name: string;
-  capacity: number;
-}
-export interface SlotView {
-  id: string;
-  localStart: string;
-  localEnd: string;
-  kind: "sessions" | "break" | "plenary";
-  label: string;
-}
+import type { RoomView, SlotView } from "./grid/types";
+
+export type { RoomView, SlotView };
 
 export function slotDescription(slot: SlotView): string {
   const kind = slot.kind === "break" ? "Break" : slot.kind === "plenary" ? "Plenary" : "Sessions";
