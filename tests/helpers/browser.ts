@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from "node:fs";
+import { appendFileSync, mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import AxeBuilder from "@axe-core/playwright";
@@ -79,7 +79,11 @@ export const axeFindings: AxeFinding[] = [];
 export async function expectAccessible(page: Page): Promise<void> {
   const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
   for (const v of results.violations) {
-    axeFindings.push({ url: page.url(), id: v.id, impact: v.impact, nodes: v.nodes.length });
+    const finding = { url: page.url(), id: v.id, impact: v.impact, nodes: v.nodes.length };
+    axeFindings.push(finding);
+    // Kept for the run's summary (test-results/axe-findings.jsonl), minor ones included.
+    mkdirSync("test-results", { recursive: true });
+    appendFileSync("test-results/axe-findings.jsonl", `${JSON.stringify(finding)}\n`);
   }
   const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
   if (bad.length) {
