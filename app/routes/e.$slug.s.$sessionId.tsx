@@ -42,11 +42,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const intent = String(form.intent ?? "");
   const pitchId = params.sessionId ?? "";
   switch (intent) {
-    case "add":
-      return handleCommand(intent, async () => {
+    case "add": {
+      // Posted without JavaScript: a refusal sends back what was typed, so nothing is lost.
+      const reply = await handleCommand(intent, async () => {
         await addItem(context, viewer, { ...form, pitchId });
         return "Added.";
       });
+      if ("init" in reply) return data({ ...reply.data, values: form }, reply.init ?? undefined);
+      return reply;
+    }
     case "edit":
       return handleCommand(intent, () => editItem(context, viewer, form));
     case "delete":
@@ -99,7 +103,9 @@ function ChathamToggle({ on }: { on: boolean }) {
 
 export default function SessionPage() {
   const { slug, joined, page, fallbackId } = useLoaderData<typeof loader>();
-  const actionData = useActionData<typeof action>() as { error?: string; notice?: string } | undefined;
+  const actionData = useActionData<typeof action>() as
+    | { error?: string; notice?: string; values?: Record<string, string> }
+    | undefined;
   const { session } = page;
   const { items, pending, viewers, enqueue, discard } = useCapture(slug, session.id, page.items);
   const base = `/e/${slug}/s/${session.id}`;
@@ -159,7 +165,7 @@ export default function SessionPage() {
             The notes of this session are locked: they can be read but not changed.
           </p>
         ) : page.canCapture ? (
-          <CaptureForm pitchId={session.id} fallbackId={fallbackId} onAdd={enqueue} />
+          <CaptureForm pitchId={session.id} fallbackId={fallbackId} onAdd={enqueue} initial={actionData?.values} />
         ) : !joined ? (
           <p className="card">
             <Link to={`/e/${slug}`}>Join the event</Link> to take notes in this session.

@@ -29,7 +29,10 @@ const personName = (max: number) =>
 
 const itemKinds = ["note", "tip", "blocker", "quote", "action"] as const;
 
-const storyPart = z.string().max(2000, "Blocker, impact and what helped can be at most 2000 characters each.").nullable();
+const storyPart = z
+  .string()
+  .max(2000, "Blocker, impact and what helped can be at most 2000 characters each.")
+  .nullable();
 
 export const fileItemSchema = z
   .object({
@@ -117,9 +120,7 @@ export const eventFileSchema = z
     timeSlots: z.array(fileSlotSchema).max(500, "At most 500 time slots."),
     sessions: z.array(fileSessionSchema).max(2000, "At most 2000 sessions."),
     /** Anonymous ballots: each one attendee's votes, as indexes into `sessions`. */
-    ballots: z
-      .array(z.array(z.number().int().min(0)).max(2000))
-      .max(50_000, "At most 50000 ballots."),
+    ballots: z.array(z.array(z.number().int().min(0)).max(2000)).max(50_000, "At most 50000 ballots."),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -127,20 +128,34 @@ export const eventFileSchema = z
     file.rooms.forEach((room, i) => {
       const folded = room.name.toLocaleLowerCase();
       if (roomNames.has(folded)) {
-        ctx.addIssue({ code: "custom", path: ["rooms", i, "name"], message: `There are two rooms called "${room.name}".` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["rooms", i, "name"],
+          message: `There are two rooms called "${room.name}".`,
+        });
       }
       roomNames.set(folded, i);
     });
     const slotByStart = new Map<string, z.infer<typeof fileSlotSchema>>();
     file.timeSlots.forEach((slot, i) => {
       if (slot.end <= slot.start) {
-        ctx.addIssue({ code: "custom", path: ["timeSlots", i, "end"], message: "A time slot must end after it starts." });
+        ctx.addIssue({
+          code: "custom",
+          path: ["timeSlots", i, "end"],
+          message: "A time slot must end after it starts.",
+        });
       }
       const clash = file.timeSlots.findIndex(
-        (other, j) => j < i && overlaps({ localStart: slot.start, localEnd: slot.end }, { localStart: other.start, localEnd: other.end }),
+        (other, j) =>
+          j < i &&
+          overlaps({ localStart: slot.start, localEnd: slot.end }, { localStart: other.start, localEnd: other.end }),
       );
       if (clash >= 0) {
-        ctx.addIssue({ code: "custom", path: ["timeSlots", i, "start"], message: `This slot overlaps time slot ${clash}.` });
+        ctx.addIssue({
+          code: "custom",
+          path: ["timeSlots", i, "start"],
+          message: `This slot overlaps time slot ${clash}.`,
+        });
       }
       slotByStart.set(slot.start, slot);
     });
@@ -154,10 +169,18 @@ export const eventFileSchema = z
       const roomIndex = roomNames.get(placement.room.toLocaleLowerCase());
       const slot = slotByStart.get(placement.start);
       if (roomIndex === undefined || file.rooms[roomIndex]?.name !== placement.room) {
-        ctx.addIssue({ code: "custom", path: [...path, "room"], message: `There is no room called "${placement.room}".` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "room"],
+          message: `There is no room called "${placement.room}".`,
+        });
       }
       if (!slot) {
-        ctx.addIssue({ code: "custom", path: [...path, "start"], message: `No time slot starts at ${placement.start}.` });
+        ctx.addIssue({
+          code: "custom",
+          path: [...path, "start"],
+          message: `No time slot starts at ${placement.start}.`,
+        });
       } else if (slot.kind === "break") {
         ctx.addIssue({ code: "custom", path: [...path, "start"], message: "Nothing can be placed in a break." });
       }

@@ -133,7 +133,10 @@ export async function addItem(
       const pitch = findSession(tx, viewer, data.pitchId);
       const existing = tx.select().from(capturedItems).where(eq(capturedItems.id, data.id)).get();
       if (existing) {
-        if (existing.authorId !== attendee.id || existing.pitchId !== pitch.id) {
+        // A retry may name a session that was merged since: the item moved with it.
+        const sameSession =
+          existing.pitchId === pitch.id || (pitch.status === "merged" && pitch.mergedIntoId === existing.pitchId);
+        if (existing.authorId !== attendee.id || !sameSession) {
           throw new ServiceError("conflict", "That item id is already taken. Reload the page and add it again.");
         }
         return { row: existing, pitch, duplicate: true };

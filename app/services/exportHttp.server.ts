@@ -1,6 +1,7 @@
+import { parseWithZod } from "@conform-to/zod";
 import type { AppLoadContext } from "@remix-run/node";
-import { type ExportSession, findSession } from "../domain/export/model";
-import type { EventExport } from "../domain/export/model";
+import { type EventExport, type ExportSession, type PostEdits, findSession } from "../domain/export/model";
+import { postEditsSchema } from "../schemas/export";
 import { type ExportOptions, buildExportModel } from "./export.server";
 import { asResponse, loadViewer, publicOrigin } from "./request.server";
 
@@ -45,11 +46,29 @@ export function fileResponse(
   filename: string,
   disposition: "attachment" | "inline" = "attachment",
 ): Response {
-  return new Response(body, {
+  // A Uint8Array from fflate is typed over ArrayBufferLike; Blob takes it as it is.
+  return new Response(typeof body === "string" ? body : new Blob([body as Uint8Array<ArrayBuffer>]), {
     headers: {
       "Content-Type": contentType,
       "Content-Disposition": `${disposition}; filename="${filename.replace(/[^A-Za-z0-9._-]/g, "_")}"`,
       "Cache-Control": "private, no-store",
     },
   });
+}
+
+/**
+ * The title and introduction posted from the preview page. The page checks
+ * them in the browser with the same schema; a request that still fails is
+ * refused with each problem named.
+ */
+export async function postEditsFrom(request: Request): Promise<PostEdits> {
+  const submission = parseWithZod(await request.formData(), { schema: postEditsSchema });
+  if (submission.status !== "success") {
+    const labels: Record<string, string> = { title: "Title", introduction: "Introduction" };
+    const problems = Object.entries(submission.error ?? {}).flatMap(([field, messages]) =>
+      (messages ?? []).map((message) => `${labels[field] ?? field}: ${message}`),
+    );
+    throw text(`The post was not exported. ${problems.join(" ")}`, 400);
+  }
+  return submission.value;
 }

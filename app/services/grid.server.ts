@@ -362,7 +362,11 @@ export async function applySuggestion(
         if (slot.kind === "plenary") {
           const n = (perPlenary.get(slot.id) ?? 0) + 1;
           perPlenary.set(slot.id, n);
-          if (n > 1) throw new ServiceError("conflict", "A plenary slot holds one session for all rooms; the suggestion puts more there.");
+          if (n > 1)
+            throw new ServiceError(
+              "conflict",
+              "A plenary slot holds one session for all rooms; the suggestion puts more there.",
+            );
         }
       }
       tx.delete(placements)

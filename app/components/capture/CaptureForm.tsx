@@ -13,12 +13,17 @@ export function CaptureForm({
   pitchId,
   fallbackId,
   onAdd,
+  initial,
 }: {
   pitchId: string;
   fallbackId: string;
   onAdd: (item: PendingItem) => void;
+  /** What was typed in a form posted without JavaScript that the server refused. */
+  initial?: Record<string, string>;
 }) {
-  const [kind, setKind] = useState<ItemKind>("note");
+  const [kind, setKind] = useState<ItemKind>(
+    itemKinds.includes(initial?.kind as ItemKind) ? (initial?.kind as ItemKind) : "note",
+  );
   const [error, setError] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
@@ -98,40 +103,62 @@ export function CaptureForm({
           rows={3}
           maxLength={limits.itemText}
           aria-describedby="capture-hint"
+          defaultValue={initial?.text}
         />
         <p className="hint" id="capture-hint">
           Markdown works. Ctrl+Enter (⌘+Enter) adds.
         </p>
       </div>
-      {kind === "blocker" ? (
-        <div className="blocker-fields">
-          <div className="field">
-            <label htmlFor="capture-blocker">Blocker</label>
-            <textarea
-              id="capture-blocker"
-              name="blocker"
-              rows={2}
-              maxLength={2000}
-              placeholder="What stopped people doing the right thing"
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="capture-impact">Impact</label>
-            <textarea id="capture-impact" name="impact" rows={2} maxLength={2000} placeholder="What it cost" />
-          </div>
-          <div className="field">
-            <label htmlFor="capture-helped">What helped</label>
-            <textarea id="capture-helped" name="helped" rows={2} maxLength={2000} placeholder="What got round it" />
-          </div>
+      {/* Always in the page, so a blocker story can be posted without JavaScript; CSS shows it for that kind. */}
+      <div className="blocker-fields">
+        <div className="field">
+          <label htmlFor="capture-blocker">Blocker</label>
+          <textarea
+            id="capture-blocker"
+            name="blocker"
+            rows={2}
+            maxLength={2000}
+            placeholder="What stopped people doing the right thing"
+            defaultValue={initial?.blocker}
+          />
         </div>
-      ) : null}
+        <div className="field">
+          <label htmlFor="capture-impact">Impact</label>
+          <textarea
+            id="capture-impact"
+            name="impact"
+            rows={2}
+            maxLength={2000}
+            placeholder="What it cost"
+            defaultValue={initial?.impact}
+          />
+        </div>
+        <div className="field">
+          <label htmlFor="capture-helped">What helped</label>
+          <textarea
+            id="capture-helped"
+            name="helped"
+            rows={2}
+            maxLength={2000}
+            placeholder="What got round it"
+            defaultValue={initial?.helped}
+          />
+        </div>
+      </div>
       <div className="row">
         <div className="field">
           <label htmlFor="capture-said-by">Said by</label>
-          <input id="capture-said-by" name="saidBy" type="text" maxLength={80} autoComplete="off" />
+          <input
+            id="capture-said-by"
+            name="saidBy"
+            type="text"
+            maxLength={80}
+            autoComplete="off"
+            defaultValue={initial?.saidBy}
+          />
         </div>
         <label className="check">
-          <input type="checkbox" name="saidByConsent" />
+          <input type="checkbox" name="saidByConsent" defaultChecked={initial?.saidByConsent === "on"} />
           They agreed to be named
         </label>
       </div>

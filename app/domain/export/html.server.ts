@@ -45,9 +45,9 @@ footer { margin-top: 3rem; color: #5b5f66; font-size: 0.85rem; border-top: 1px s
 @media print { body { background: #fff; } a { color: inherit; } }
 `.trim();
 
-/** The body of a session rendered to sanitised HTML (also shown on the preview page). */
-export function sessionBodyHtml(session: ExportSession): string {
-  return renderMarkdown(printMarkdown(sessionBody(session, { depth: 2, imagesAsLinks: true })));
+/** The body of a session rendered to sanitised HTML (also shown on the preview page, one heading level down). */
+export function sessionBodyHtml(session: ExportSession, depth: 2 | 3 | 4 = 2): string {
+  return renderMarkdown(printMarkdown(sessionBody(session, { depth, imagesAsLinks: true })));
 }
 
 export function sessionHtml(model: EventExport, session: ExportSession): string {
@@ -84,9 +84,7 @@ export function sessionHtml(model: EventExport, session: ExportSession): string 
           h("article", [
             h("header", header),
             { type: "raw", value: sessionBodyHtml(session) } as unknown as ElementContent,
-            h("footer", [
-              h("p", ["Notes captured at ", h("a", { href: session.url }, event.name), " with Unconf."]),
-            ]),
+            h("footer", [h("p", ["Notes captured at ", h("a", { href: session.url }, event.name), " with Unconf."])]),
           ]),
         ]),
       ]),

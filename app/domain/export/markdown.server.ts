@@ -44,7 +44,7 @@ export interface BodyOptions {
   /** Numbers the notes of one document, so footnote and link-reference labels of different notes stay apart. */
   labels?: { next: number };
   /** Depth of the section headings (Notes, Tips, ...): 2 in a session post, 3 in the event write-up. */
-  depth: 2 | 3;
+  depth: 2 | 3 | 4;
   /** For HTML output: images become links, so a standalone page makes no request of its own. */
   imagesAsLinks?: boolean;
 }

@@ -19,6 +19,11 @@ export function postDay(session: ExportSession, event: EventExport["event"]): st
   return session.placement ? datePart(session.placement.localStart) : event.date;
 }
 
+/** One post's file name, YYYY-MM-DD-slug.md. */
+export function postFileName(session: ExportSession, event: EventExport["event"]): string {
+  return `${postDay(session, event)}-${titleSlug(session.title, session.number)}.md`;
+}
+
 /**
  * Post file names, YYYY-MM-DD-slug.md (Hugo content/posts and Jekyll _posts
  * both accept it), unique within the export, by session id.

@@ -61,7 +61,11 @@ function scheduleDays(model: EventExport): VocDay[] {
   return dates.map((date, i) => {
     const slots = model.slots.filter((s) => datePart(s.localStart) === date);
     const first = slots.map((s) => s.localStart).sort()[0] ?? `${date}T00:00`;
-    const last = slots.map((s) => s.localEnd).sort().at(-1) ?? `${nextDay(date)}T00:00`;
+    const last =
+      slots
+        .map((s) => s.localEnd)
+        .sort()
+        .at(-1) ?? `${nextDay(date)}T00:00`;
     const sessions = model.sessions.filter((s) => s.placement && datePart(s.placement.localStart) === date);
     return {
       index: i + 1,

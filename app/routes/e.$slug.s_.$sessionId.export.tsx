@@ -1,0 +1,135 @@
+import { getFormProps, getInputProps, getTextareaProps, useForm } from "@conform-to/react";
+import { getZodConstraint, parseWithZod } from "@conform-to/zod";
+import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import { Link, useLoaderData } from "@remix-run/react";
+import { Field, FormErrors } from "../components/Field";
+import { sessionBodyHtml } from "../domain/export/html.server";
+import { listOfNames, whereAndWhen } from "../domain/export/markdown.server";
+import { findSession } from "../domain/export/model";
+import { type PostEditsInput, postEditsSchema } from "../schemas/export";
+import { buildExportModel } from "../services/export.server";
+import { asResponse, publicOrigin, requireViewer } from "../services/request.server";
+
+/**
+ * "Preview and edit before export": the session as its blog post will read,
+ * and a form to change the title and introduction before downloading it as
+ * Markdown or HTML. The form posts straight to the .md / .html resource
+ * routes (a plain form submission, so the browser downloads the file and
+ * stays on this page); the browser checks the fields with the same schema
+ * first, and the routes check them again.
+ */
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  let model: ReturnType<typeof buildExportModel>;
+  try {
+    model = buildExportModel(context, viewer, publicOrigin(context, request));
+  } catch (error) {
+    throw asResponse(error);
+  }
+  const session = findSession(model, params.sessionId ?? "");
+  if (!session) {
+    throw new Response("There is no such session in this event (it may have been withdrawn or hidden).", {
+      status: 404,
+    });
+  }
+  return {
+    slug: model.event.slug,
+    eventName: model.event.name,
+    session: {
+      id: session.id,
+      title: session.title,
+      description: session.description,
+      tags: session.tags,
+      byline: session.authors.length ? `By ${listOfNames(session.authors)}` : null,
+      whereAndWhen: whereAndWhen(session, model.event),
+      chathamHouse: session.chathamHouse,
+    },
+    // The preview's title is an h3, so the post's sections sit at h4.
+    bodyHtml: sessionBodyHtml(session, 4),
+  };
+}
+
+export const meta: MetaFunction<typeof loader> = ({ data }) => [
+  { title: data ? `Export “${data.session.title}” · ${data.eventName} · Unconf` : "Export · Unconf" },
+];
+
+export default function ExportPreview() {
+  const { slug, session, bodyHtml, eventName } = useLoaderData<typeof loader>();
+  const base = `/e/${slug}/s/${session.id}`;
+  const [form, fields] = useForm<PostEditsInput>({
+    id: "post-edits",
+    defaultValue: { title: session.title, introduction: session.description },
+    constraint: getZodConstraint(postEditsSchema),
+    shouldValidate: "onBlur",
+    shouldRevalidate: "onInput",
+    onValidate: ({ formData }) => parseWithZod(formData, { schema: postEditsSchema }),
+  });
+  return (
+    <main id="main" className="page narrow">
+      <h1>Preview and edit before export</h1>
+      <p>
+        <Link to={base}>Back to the session</Link>
+      </p>
+
+      <section className="card" aria-labelledby="edit-heading">
+        <h2 id="edit-heading">Edit the post</h2>
+        <p className="hint">
+          Your changes go into the file you download; the session itself stays as it is. Names appear only for people
+          who agreed to be named
+          {session.chathamHouse ? " (none in this session: it is under the Chatham House rule)" : ""}.
+        </p>
+        <form method="post" action={`${base}/export.md`} {...getFormProps(form)}>
+          <FormErrors errors={form.errors} id={form.errorId} />
+          <Field label="Title" field={fields.title}>
+            <input {...getInputProps(fields.title, { type: "text" })} autoComplete="off" />
+          </Field>
+          <Field label="Introduction" field={fields.introduction} hint="Markdown. It opens the post, before the notes.">
+            <textarea
+              {...getTextareaProps(fields.introduction, { ariaDescribedBy: `${fields.introduction.id}-hint` })}
+              rows={8}
+            />
+          </Field>
+          <div className="row">
+            <button type="submit" formAction={`${base}/export.md`}>
+              Download Markdown
+            </button>
+            <button type="submit" formAction={`${base}/export.html`} className="secondary">
+              Download HTML
+            </button>
+          </div>
+        </form>
+      </section>
+
+      <section className="card" aria-labelledby="preview-heading">
+        <h2 id="preview-heading">Preview</h2>
+        <p className="muted">As the post reads now, before your edits.</p>
+        <article className="prose" lang="en">
+          <p className="muted">{eventName}</p>
+          <h3 dir="auto">{session.title}</h3>
+          <p className="muted">
+            {session.whereAndWhen}
+            {session.byline ? `. ${session.byline}` : ""}
+          </p>
+          {session.tags.length ? (
+            <ul className="tags" aria-label="Tags">
+              {session.tags.map((tag) => (
+                <li key={tag} className="badge" dir="auto">
+                  {tag}
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {/* Sanitised on the server by the same renderer as every note (rehype-sanitize). */}
+          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised HTML from renderMarkdown */}
+          <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+        </article>
+      </section>
+
+      <p>
+        Or download it unchanged: <a href={`${base}/export.md`}>Export as Markdown</a> ·{" "}
+        <a href={`${base}/export.html`}>Export as HTML</a> · <a href={`/e/${slug}/export`}>All exports of the event</a>
+      </p>
+    </main>
+  );
+}
