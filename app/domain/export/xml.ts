@@ -10,16 +10,14 @@ export function xmlDocument(): XMLBuilder {
   return create({ version: "1.0", encoding: "UTF-8", invalidCharReplacement: "" });
 }
 
-/** A CDATA section; "]]>" inside the text is split across two sections, as XML requires. */
+/**
+ * Text as a CDATA section, as WordPress writes its exports. Text that itself
+ * contains "]]>" is written as escaped text instead (one text node, so pretty
+ * printing cannot put whitespace inside it); XML parsers read both the same.
+ */
 export function cdata(element: XMLBuilder, value: string): XMLBuilder {
-  const parts = value.split("]]>");
-  parts.forEach((part, i) => {
-    const last = i === parts.length - 1;
-    const chunk = `${i > 0 ? ">" : ""}${part}${last ? "" : "]]"}`;
-    if (chunk) element.dat(chunk);
-  });
-  if (!value) element.txt("");
-  return element;
+  if (!value || value.includes("]]>")) return element.txt(value);
+  return element.dat(value);
 }
 
 export function serialize(doc: XMLBuilder): string {
