@@ -119,7 +119,7 @@ export function parseCalendar(text: string): { calendar: ICAL.Component; events:
   const events = calendar.getAllSubcomponents("vevent").map((vevent): ParsedEvent => {
     const event = new ICAL.Event(vevent);
     const dtstart = vevent.getFirstProperty("dtstart");
-    const dtstamp = vevent.getFirstProperty("dtstamp");
+    const dtstamp = vevent.getFirstPropertyValue("dtstamp") as ICAL.Time | null;
     return {
       uid: event.uid,
       summary: event.summary,
@@ -129,7 +129,7 @@ export function parseCalendar(text: string): { calendar: ICAL.Component; events:
       start: event.startDate.toJSDate(),
       end: event.endDate.toJSDate(),
       startTzid: (dtstart?.getParameter("tzid") as string | undefined) ?? null,
-      dtstamp: String(dtstamp?.toICALString() ?? ""),
+      dtstamp: dtstamp?.toICALString() ?? "",
     };
   });
   return { calendar, events };
