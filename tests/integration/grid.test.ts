@@ -964,9 +964,12 @@ describe("my sessions as a calendar", () => {
     expect(events).toHaveLength(3);
     const byTitle = Object.fromEntries(events.map((e) => [e.SUMMARY, e]));
     expect(Object.keys(byTitle).sort()).toEqual(["Delta", "Epsilon", "Gamma"]);
-    expect(byTitle.Gamma).toMatchObject({ LOCATION: "Hall", DTSTART: "20260701T143000Z", DTEND: "20260701T153000Z" });
-    expect(byTitle.Delta).toMatchObject({ LOCATION: "Lab", DTSTART: "20260701T143000Z" });
-    expect(byTitle.Epsilon).toMatchObject({ LOCATION: "Tiny", DTSTART: "20260701T160000Z" });
+    // Wall-clock times in the event's zone, with its VTIMEZONE (10:30 in New York in July is 14:30 UTC).
+    expect(byTitle.Gamma).toMatchObject({ LOCATION: "Hall", DTSTART: "20260701T103000", DTEND: "20260701T113000" });
+    expect(byTitle.Delta).toMatchObject({ LOCATION: "Lab", DTSTART: "20260701T103000" });
+    expect(byTitle.Epsilon).toMatchObject({ LOCATION: "Tiny", DTSTART: "20260701T120000" });
+    expect(ics).toContain("DTSTART;TZID=America/New_York:20260701T103000");
+    expect(ics).toContain("BEGIN:VTIMEZONE\r\nTZID:America/New_York");
     expect(ics).toContain("X-WR-TIMEZONE:America/New_York");
     expect(byTitle.Gamma?.URL).toContain(`/e/${k.c.slug}/s/${k.gamma}`);
 
@@ -977,7 +980,7 @@ describe("my sessions as a calendar", () => {
     await placed(k.c, k.zeta, k.hall, k.plenary);
     const wes = await wesCalendar();
     expect(wes.map((e) => e.SUMMARY).sort()).toEqual(["Epsilon", "Zeta"]);
-    expect(wes.find((e) => e.SUMMARY === "Zeta")).toMatchObject({ LOCATION: "All rooms", DTSTART: "20260701T180000Z" });
+    expect(wes.find((e) => e.SUMMARY === "Zeta")).toMatchObject({ LOCATION: "All rooms", DTSTART: "20260701T140000" });
     // Pat voted for nothing: an empty calendar.
     const pat = await k.pat.client.get(`/e/${k.c.slug}/my-sessions.ics`);
     expect(pat.status).toBe(200);
