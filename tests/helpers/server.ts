@@ -9,6 +9,8 @@ export interface TestServer {
   dbPath: string;
   /** Log lines at level error or above, so tests can assert the server stayed healthy. */
   errors: string[];
+  /** Every line the server printed (stdout and stderr), e.g. to check that no secret is logged. */
+  lines: string[];
   stop(): Promise<void>;
 }
 
@@ -37,13 +39,13 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     stdio: ["ignore", "pipe", "pipe"],
   });
   const errors: string[] = [];
-  const stderr: string[] = [];
-  child.stderr?.on("data", (chunk: Buffer) => stderr.push(chunk.toString()));
+  const lines: string[] = [];
+  createInterface({ input: child.stderr as NodeJS.ReadableStream }).on("line", (line) => lines.push(line));
 
   const url = await new Promise<string>((resolveUrl, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${stderr.join("")}`)), 30_000);
-    const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
-    lines.on("line", (line) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in 30 s:\n${lines.join("\n")}`)), 30_000);
+    createInterface({ input: child.stdout as NodeJS.ReadableStream }).on("line", (line) => {
+      lines.push(line);
       if (!line.startsWith("{")) return;
       try {
         const entry = JSON.parse(line) as { level: number; msg: string; port?: number };
@@ -58,7 +60,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     });
     child.once("exit", (code) => {
       clearTimeout(timer);
-      reject(new Error(`server exited with ${code} before listening:\n${stderr.join("")}`));
+      reject(new Error(`server exited with ${code} before listening:\n${lines.join("\n")}`));
     });
   });
 
@@ -66,6 +68,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
     url,
     dbPath,
     errors,
+    lines,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once("exit", r));

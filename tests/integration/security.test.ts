@@ -1,8 +1,8 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { type DbProbe, openDbProbe } from "../helpers/db";
+import { type TestServer, startServer } from "../helpers/server";
 import { HttpClient, createEvent } from "../helpers/http";
 import { connectSocket } from "../helpers/socket";
-import { type LoggedServer, startLoggedServer } from "./support";
 
 /**
  * The locks around the app: cross-site posts, the Content-Security-Policy and
@@ -10,11 +10,11 @@ import { type LoggedServer, startLoggedServer } from "./support";
  * keeps every log line of its server (at level trace) to check the last one.
  */
 
-let server: LoggedServer;
+let server: TestServer;
 let db: DbProbe;
 
 beforeAll(async () => {
-  server = await startLoggedServer();
+  server = await startServer({ LOG_LEVEL: "trace" });
   db = openDbProbe(server.dbPath);
 });
 
