@@ -1,10 +1,3 @@
-import { type ChildProcess, spawn } from "node:child_process";
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { join, resolve } from "node:path";
-import { createInterface } from "node:readline";
-import type { TestServer } from "../helpers/server";
-
 /**
  * Small helpers shared by the integration tests (not a test file itself).
  */
