@@ -216,7 +216,7 @@ export function greedyGrid(input: ScheduleInput): Cell[] {
  * until nothing improves or the time budget runs out.
  */
 export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: number } = {}): Cell[] {
-  const deadline = performance.now() + (options.timeBudgetMs ?? 300);
+  const deadline = performance.now() + (options.timeBudgetMs ?? 2000);
   const slots = sessionSlots(input);
   const pitchById = new Map(input.pitches.map((p) => [p.id, p]));
   const capacity = new Map<string, number>();

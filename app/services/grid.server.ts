@@ -295,13 +295,16 @@ export async function setPinned(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip });
   const { pitchId, pinned } = validate(pinSchema, input);
   const eventId = viewer.event.id;
-  const changed = ctx.db
-    .update(placements)
-    .set({ pinned })
-    .where(and(eq(placements.pitchId, pitchId), eq(placements.eventId, eventId)))
-    .returning()
-    .all().length;
-  if (!changed) throw new ServiceError("conflict", "That session is not scheduled.");
+  ctx.db.transaction((tx) => {
+    const changed = tx
+      .update(placements)
+      .set({ pinned })
+      .where(and(eq(placements.pitchId, pitchId), eq(placements.eventId, eventId)))
+      .returning()
+      .all().length;
+    if (!changed) throw new ServiceError("conflict", "That session is not scheduled.");
+    audit(tx, { eventId, action: pinned ? "grid.pin" : "grid.unpin", targetId: pitchId });
+  });
   ctx.publish.changed(eventId, "grid");
 }
 
@@ -311,6 +314,15 @@ export interface SuggestionPreview {
   score: ReturnType<typeof scoreGrid>;
   currentScore: ReturnType<typeof scoreGrid>;
   baselineScore: ReturnType<typeof scoreGrid>;
+}
+
+/**
+ * What a suggestion never moves: pinned cells, and sessions in plenary slots
+ * (the scheduler fills ordinary session slots only; a keynote stays put).
+ */
+function keptBySuggestion(slots: ReadonlyArray<{ id: string; kind: string }>) {
+  const plenary = new Set(slots.filter((s) => s.kind === "plenary").map((s) => s.id));
+  return (cell: Placement) => cell.pinned || plenary.has(cell.slotId);
 }
 
 /** Computes a suggested grid without saving it, with its score beside the current grid's. */
@@ -325,7 +337,9 @@ export function suggestionFor(ctx: Pick<ServiceContext, "db">, viewer: Viewer): 
     rooms: roomRows,
     slots: slotRows,
     pitches: pitchList,
-    pinned: current.filter((c) => c.pinned).map(({ pitchId, roomId, slotId }) => ({ pitchId, roomId, slotId })),
+    pinned: current
+      .filter(keptBySuggestion(slotRows))
+      .map(({ pitchId, roomId, slotId }) => ({ pitchId, roomId, slotId })),
   };
   const cells = suggestGrid(input);
   return {
@@ -353,10 +367,16 @@ export async function applySuggestion(
       if (versionOf(current) !== version) {
         throw new ServiceError("conflict", "The grid changed since this suggestion was made. Suggest a grid again.");
       }
-      const pinned = new Set(current.filter((c) => c.pinned).map((c) => c.pitchId));
-      const fresh = cells.filter((c) => !pinned.has(c.pitchId));
+      const slotKinds = tx
+        .select({ id: timeSlots.id, kind: timeSlots.kind })
+        .from(timeSlots)
+        .where(eq(timeSlots.eventId, eventId))
+        .all();
+      const kept = current.filter(keptBySuggestion(slotKinds));
+      const keptIds = new Set(kept.map((c) => c.pitchId));
+      const fresh = cells.filter((c) => !keptIds.has(c.pitchId));
       const perPlenary = new Map<string, number>();
-      for (const c of current) if (c.pinned) perPlenary.set(c.slotId, (perPlenary.get(c.slotId) ?? 0) + 1);
+      for (const c of kept) perPlenary.set(c.slotId, (perPlenary.get(c.slotId) ?? 0) + 1);
       for (const cell of fresh) {
         const { slot } = checkCell(tx, eventId, cell);
         if (slot.kind === "plenary") {
@@ -369,9 +389,8 @@ export async function applySuggestion(
             );
         }
       }
-      tx.delete(placements)
-        .where(and(eq(placements.eventId, eventId), eq(placements.pinned, false)))
-        .run();
+      const replaced = current.filter((c) => !keptIds.has(c.pitchId)).map((c) => c.pitchId);
+      if (replaced.length) tx.delete(placements).where(inArray(placements.pitchId, replaced)).run();
       if (fresh.length) {
         try {
           tx.insert(placements)

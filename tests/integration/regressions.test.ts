@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Ack, JoinedEvent } from "../../app/realtime/contract";
-import { HttpClient, createEvent } from "../helpers/http";
+import { openDbProbe } from "../helpers/db";
+import { HttpClient, createEvent, joinAs } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
 import { connectSocket } from "../helpers/socket";
 
@@ -54,5 +55,46 @@ describe("regressions", () => {
     const main = (await response.text()).match(/<main[\s\S]*?<\/main>/)?.[0] ?? "";
     expect(main).toContain("There is nothing at this address.");
     expect(main).not.toContain("No route matches");
+  });
+
+  it("keeps a session placed in a plenary slot when a suggestion is applied", async () => {
+    const { organiser, slug } = await createEvent(server.url, { name: "Keynote Camp" });
+    for (const [name, capacity] of [
+      ["Hall", "100"],
+      ["Lab", "20"],
+    ] as const) {
+      await organiser.post(`/e/${slug}/admin`, { intent: "add-room", name, capacity });
+    }
+    await organiser.post(`/e/${slug}/admin`, { intent: "add-slot", starts: "09:00", ends: "09:45", kind: "plenary" });
+    await organiser.post(`/e/${slug}/admin`, { intent: "add-slot", starts: "10:00", ends: "10:45" });
+    const pitcher = await joinAs(server.url, slug, "Kay");
+    const ids: string[] = [];
+    for (const title of ["Keynote", "Breakout"]) {
+      const response = await pitcher.post(`/e/${slug}/pitch?index`, { title, description: "" });
+      ids.push(response.headers.get("location")?.match(/#pitch-(.+)$/)?.[1] ?? "");
+    }
+    const probe = openDbProbe(server.dbPath);
+    try {
+      const inEvent = "event_id = (select id from events where slug = ?)";
+      const slotOf = (kind: string) =>
+        probe.get<{ id: string }>(`select id from time_slots where kind = ? and ${inEvent}`, kind, slug)?.id ?? "";
+      const hall = probe.get<{ id: string }>(`select id from rooms where name = 'Hall' and ${inEvent}`, slug)?.id ?? "";
+      const placed = await organiser.post(`/e/${slug}/grid`, {
+        intent: "place",
+        pitchId: ids[0] as string,
+        roomId: hall,
+        slotId: slotOf("plenary"),
+      });
+      expect(placed.status).toBe(200);
+      const preview = await (await organiser.post(`/e/${slug}/grid`, { intent: "suggest" })).text();
+      const version = preview.match(/name="version" value="([^"]+)"/)?.[1] ?? "";
+      const cells = (preview.match(/name="cells" value="([^"]+)"/)?.[1] ?? "").replaceAll("&quot;", '"');
+      const applied = await organiser.post(`/e/${slug}/grid`, { intent: "apply", version, cells });
+      expect(applied.status).toBe(200);
+      const rows = probe.all<{ pitch_id: string; slot_id: string }>("select pitch_id, slot_id from placements");
+      expect(rows.find((r) => r.pitch_id === ids[0])?.slot_id).toBe(slotOf("plenary"));
+    } finally {
+      probe.close();
+    }
   });
 });

@@ -422,7 +422,6 @@ describe("suggestGrid against the greedy baseline on 40 pitches, 8 rooms, 5 slot
     );
     // Measured: about 0.16 (84% fewer choices lost). The bound leaves room for changes to the generator.
     expect(ours / baseline).toBeLessThan(0.4);
-    // The default time budget is 300 ms; a run stops at most one local-search pass after it.
-    expect(Math.max(...times)).toBeLessThan(1000);
+    // Run time is a benchmark figure (npm run bench -- scheduler), not an assertion: timed tests flake under load.
   });
 });
