@@ -5,6 +5,7 @@ import type { Ack, JoinedEvent, VoteResult } from "../../app/realtime/contract";
 import { HttpClient, createEvent, joinAs } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
 import { type TestSocket, connectSocket, nextEvent, record } from "../helpers/socket";
+import { decodeTurboStream } from "../helpers/singleFetch";
 
 /**
  * Pitching and voting against the real production build: the HTTP actions a
@@ -111,34 +112,6 @@ function decode(html: string): string {
 
 async function textOf(response: Response): Promise<string> {
   return decode(await response.text());
-}
-
-/**
- * Decodes a Remix single-fetch (turbo-stream) answer made of plain objects,
- * arrays and primitives, which is all the vote action returns. Anything
- * richer throws, so a change of format fails loudly instead of misreading.
- */
-function decodeTurboStream(body: string): unknown {
-  const values = JSON.parse(body.split("\n")[0] ?? "") as unknown[];
-  const special: Record<number, unknown> = { [-5]: null, [-7]: undefined };
-  const hydrate = (index: number): unknown => {
-    if (index < 0) {
-      if (!(index in special)) throw new Error(`unsupported turbo-stream constant ${index}`);
-      return special[index];
-    }
-    const value = values[index];
-    if (Array.isArray(value)) {
-      if (typeof value[0] === "string") throw new Error(`unsupported turbo-stream type ${value[0]}`);
-      return value.map((i) => hydrate(i as number));
-    }
-    if (value !== null && typeof value === "object") {
-      return Object.fromEntries(
-        Object.entries(value).map(([key, i]) => [values[Number(key.slice(1))] as string, hydrate(i as number)]),
-      );
-    }
-    return value;
-  };
-  return hydrate(0);
 }
 
 interface Camp {
