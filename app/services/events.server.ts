@@ -8,13 +8,27 @@ import {
   passcodeSettingSchema,
   votingSettingsSchema,
 } from "../schemas/event";
-import { audit } from "./audit.server";
+import { type Tx, audit } from "./audit.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { hashSecret, sameSecret, tagOf } from "./identity.server";
 import { newId, newSecretKey } from "./ids.server";
 import { validate } from "./validate";
 import { type Viewer, findEventBySlug, requireOrganiser } from "./viewer.server";
+
+/** The slug for a new event's name: derived from it, with -2, -3, ... when taken. Call inside the writing transaction. */
+export function freeSlug(tx: Tx, name: string): string {
+  const base = slugify(name);
+  const taken = new Set(
+    tx
+      .select({ slug: events.slug })
+      .from(events)
+      .where(or(eq(events.slug, base), like(events.slug, `${base}-%`)))
+      .all()
+      .map((row) => row.slug),
+  );
+  return uniqueSlug(base, taken);
+}
 
 /** Creates an event; the organiser key is returned once and only its hash is kept. */
 export async function createEvent(
@@ -25,21 +39,12 @@ export async function createEvent(
   await ctx.limiter.consume({ ip: who.ip });
   const data: CreateEventInput = validate(createEventSchema, input);
   const organiserKey = newSecretKey();
-  const base = slugify(data.name);
   const event = ctx.db.transaction((tx) => {
-    const taken = new Set(
-      tx
-        .select({ slug: events.slug })
-        .from(events)
-        .where(or(eq(events.slug, base), like(events.slug, `${base}-%`)))
-        .all()
-        .map((row) => row.slug),
-    );
     const created = tx
       .insert(events)
       .values({
         id: newId(),
-        slug: uniqueSlug(base, taken),
+        slug: freeSlug(tx, data.name),
         name: data.name,
         date: data.date,
         timeZone: data.timeZone,

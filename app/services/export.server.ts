@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { and, asc, eq, like, or, sql } from "drizzle-orm";
+import { and, asc, eq, sql } from "drizzle-orm";
 import {
   type Event,
   attendees,
@@ -14,12 +14,13 @@ import {
 import { exportName, speakerName } from "../domain/attribution";
 import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
-import { slugify, uniqueSlug } from "../domain/slug";
+
 import { type EventFile, eventFileSchema } from "../schemas/eventFile";
 import { audit } from "./audit.server";
 import { type CalendarEntry, buildCalendar } from "./calendar.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
+import { freeSlug } from "./events.server";
 import { hashSecret } from "./identity.server";
 import { newId, newSecretKey } from "./ids.server";
 import { validate } from "./validate";
@@ -239,21 +240,12 @@ export async function importEvent(
     throw new ServiceError("invalid", message, { passcode: [message] });
   }
   const organiserKey = newSecretKey();
-  const base = slugify(file.event.name);
   const event = ctx.db.transaction((tx) => {
-    const taken = new Set(
-      tx
-        .select({ slug: events.slug })
-        .from(events)
-        .where(or(eq(events.slug, base), like(events.slug, `${base}-%`)))
-        .all()
-        .map((row) => row.slug),
-    );
     const created = tx
       .insert(events)
       .values({
         id: newId(),
-        slug: uniqueSlug(base, taken),
+        slug: freeSlug(tx, file.event.name),
         name: file.event.name,
         date: file.event.date,
         timeZone: file.event.timeZone,
