@@ -109,6 +109,28 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
   };
 }
 
+/** The columns a note-taker sets, the same on add and edit: story fields only for a blocker story. */
+function itemColumns(data: {
+  kind: CapturedItem["kind"];
+  text: string;
+  blocker: string;
+  impact: string;
+  helped: string;
+  saidBy: string;
+  saidByConsent: boolean;
+}) {
+  const story = data.kind === "blocker";
+  return {
+    kind: data.kind,
+    text: data.text,
+    blocker: story ? data.blocker : null,
+    impact: story ? data.impact : null,
+    helped: story ? data.helped : null,
+    saidBy: data.saidBy || null,
+    saidByConsent: data.saidByConsent,
+  };
+}
+
 function requireWritable(pitch: Pitch) {
   if (pitch.notesLocked)
     throw new ServiceError("forbidden", "The notes of this session are locked. Ask an organiser to unlock them.");
@@ -149,13 +171,7 @@ export async function addItem(
           eventId: viewer.event.id,
           pitchId: pitch.id,
           authorId: attendee.id,
-          kind: data.kind,
-          text: data.text,
-          blocker: data.kind === "blocker" ? data.blocker : null,
-          impact: data.kind === "blocker" ? data.impact : null,
-          helped: data.kind === "blocker" ? data.helped : null,
-          saidBy: data.saidBy || null,
-          saidByConsent: data.saidByConsent,
+          ...itemColumns(data),
         })
         .returning()
         .get();
@@ -192,13 +208,7 @@ export async function editItem(ctx: ServiceContext, viewer: Viewer, input: unkno
     const updated = tx
       .update(capturedItems)
       .set({
-        kind: data.kind,
-        text: data.text,
-        blocker: data.kind === "blocker" ? data.blocker : null,
-        impact: data.kind === "blocker" ? data.impact : null,
-        helped: data.kind === "blocker" ? data.helped : null,
-        saidBy: data.saidBy || null,
-        saidByConsent: data.saidByConsent,
+        ...itemColumns(data),
         updatedAt: new Date().toISOString(),
       })
       .where(eq(capturedItems.id, data.id))
