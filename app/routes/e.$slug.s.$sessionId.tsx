@@ -1,5 +1,6 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
 import { ItemList } from "../components/capture/ItemList";
 import { formatRange } from "../domain/timeSlots";
@@ -121,10 +122,7 @@ export default function SessionPage() {
           {session.pitcherName ? `Pitched by ${session.pitcherName}` : "Pitched anonymously"}
           {viewers !== null ? ` · ${viewers} ${viewers === 1 ? "person" : "people"} viewing` : ""}
         </p>
-        {session.descriptionHtml ? (
-          // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised on the server
-          <div className="prose card" dangerouslySetInnerHTML={{ __html: session.descriptionHtml }} />
-        ) : null}
+        {session.descriptionHtml ? <SanitisedHtml className="prose card" html={session.descriptionHtml} /> : null}
         {session.mergedIntoId ? (
           <p className="notice">
             This session was merged into <Link to={`/e/${slug}/s/${session.mergedIntoId}`}>another session</Link>.

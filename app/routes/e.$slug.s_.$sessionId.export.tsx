@@ -3,6 +3,7 @@ import { getZodConstraint, parseWithZod } from "@conform-to/zod";
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/Field";
+import { SanitisedHtml } from "../components/SanitisedHtml";
 import { sessionBodyHtml } from "../domain/export/html.server";
 import { listOfNames, whereAndWhen } from "../domain/export/markdown.server";
 import { findSession } from "../domain/export/model";
@@ -120,9 +121,7 @@ export default function ExportPreview() {
               ))}
             </ul>
           ) : null}
-          {/* Sanitised on the server by the same renderer as every note (rehype-sanitize). */}
-          {/* biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised HTML from renderMarkdown */}
-          <div dangerouslySetInnerHTML={{ __html: bodyHtml }} />
+          <SanitisedHtml className="" html={bodyHtml} />
         </article>
       </section>
 

@@ -1,5 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
+import { SanitisedHtml } from "../components/SanitisedHtml";
+import { StoryList } from "../components/capture/Story";
 import { eventStories } from "../services/capture.server";
 import { requireViewer } from "../services/request.server";
 
@@ -8,11 +10,6 @@ export const meta: MetaFunction = () => [{ title: "Tips and blocker stories · U
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
   return { slug: viewer.event.slug, sessions: eventStories(context, viewer) };
-}
-
-function Html({ html }: { html: string }) {
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised on the server
-  return <div className="prose" dangerouslySetInnerHTML={{ __html: html }} />;
 }
 
 /** Every tip and blocker story of the day, grouped by session. */
@@ -35,29 +32,13 @@ export default function Stories() {
               <>
                 <h3>Blocker stories</h3>
                 {stories.map((story) => (
-                  <dl key={story.id} className="story item item-blocker">
-                    <dt>Blocker</dt>
-                    <dd>
-                      <Html html={story.blockerHtml} />
-                    </dd>
-                    {story.impactHtml ? (
-                      <>
-                        <dt>Impact</dt>
-                        <dd>
-                          <Html html={story.impactHtml} />
-                        </dd>
-                      </>
-                    ) : null}
-                    {story.helpedHtml ? (
-                      <>
-                        <dt>What helped</dt>
-                        <dd>
-                          <Html html={story.helpedHtml} />
-                        </dd>
-                      </>
-                    ) : null}
-                    {story.speaker ? <dd className="muted">Told by {story.speaker}</dd> : null}
-                  </dl>
+                  <StoryList
+                    key={story.id}
+                    className="item item-blocker"
+                    html={{ blocker: story.blockerHtml, impact: story.impactHtml, helped: story.helpedHtml }}
+                  >
+                    {story.speaker ? <p className="muted said-by">Told by {story.speaker}</p> : null}
+                  </StoryList>
                 ))}
               </>
             ) : null}
@@ -67,7 +48,7 @@ export default function Stories() {
                 <ul>
                   {tips.map((tip) => (
                     <li key={tip.id}>
-                      <Html html={tip.textHtml} />
+                      <SanitisedHtml html={tip.textHtml} />
                       {tip.speaker ? <span className="muted"> ({tip.speaker})</span> : null}
                     </li>
                   ))}

@@ -3,6 +3,7 @@ import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
 import { type PendingItem, newItemId } from "../../realtime/outbox";
 import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
 import { limits } from "../../schemas/limits";
+import { storyFields } from "./Story";
 
 /**
  * The note-taker's form. Keyboard first: Ctrl/Cmd+Enter adds, focus goes
@@ -111,39 +112,19 @@ export function CaptureForm({
       </div>
       {/* Always in the page, so a blocker story can be posted without JavaScript; CSS shows it for that kind. */}
       <div className="blocker-fields">
-        <div className="field">
-          <label htmlFor="capture-blocker">Blocker</label>
-          <textarea
-            id="capture-blocker"
-            name="blocker"
-            rows={2}
-            maxLength={2000}
-            placeholder="What stopped people doing the right thing"
-            defaultValue={initial?.blocker}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="capture-impact">Impact</label>
-          <textarea
-            id="capture-impact"
-            name="impact"
-            rows={2}
-            maxLength={2000}
-            placeholder="What it cost"
-            defaultValue={initial?.impact}
-          />
-        </div>
-        <div className="field">
-          <label htmlFor="capture-helped">What helped</label>
-          <textarea
-            id="capture-helped"
-            name="helped"
-            rows={2}
-            maxLength={2000}
-            placeholder="What got round it"
-            defaultValue={initial?.helped}
-          />
-        </div>
+        {storyFields.map((field) => (
+          <div key={field.name} className="field">
+            <label htmlFor={`capture-${field.name}`}>{field.label}</label>
+            <textarea
+              id={`capture-${field.name}`}
+              name={field.name}
+              rows={2}
+              maxLength={2000}
+              placeholder={field.hint}
+              defaultValue={initial?.[field.name]}
+            />
+          </div>
+        ))}
       </div>
       <div className="row">
         <div className="field">

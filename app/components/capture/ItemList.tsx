@@ -3,12 +3,8 @@ import { useState } from "react";
 import type { PendingItem } from "../../realtime/outbox";
 import type { ShownItem } from "../../realtime/useCapture";
 import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
-
-function Html({ html, className }: { html: string; className?: string }) {
-  // Rendered from Markdown and sanitised on the server (app/domain/markdown.server.ts).
-  // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised on the server
-  return <div className={className ?? "prose"} dangerouslySetInnerHTML={{ __html: html }} />;
-}
+import { SanitisedHtml } from "../SanitisedHtml";
+import { StoryList, storyFields } from "./Story";
 
 function ItemBody({
   item,
@@ -18,36 +14,15 @@ function ItemBody({
   return (
     <>
       {item.kind === "blocker" ? (
-        <dl className="story">
-          <dt>Blocker</dt>
-          <dd>
-            <Html html={item.blockerHtml} />
-          </dd>
-          {item.impactHtml ? (
-            <>
-              <dt>Impact</dt>
-              <dd>
-                <Html html={item.impactHtml} />
-              </dd>
-            </>
-          ) : null}
-          {item.helpedHtml ? (
-            <>
-              <dt>What helped</dt>
-              <dd>
-                <Html html={item.helpedHtml} />
-              </dd>
-            </>
-          ) : null}
-        </dl>
+        <StoryList html={{ blocker: item.blockerHtml, impact: item.impactHtml, helped: item.helpedHtml }} />
       ) : null}
       {item.textHtml ? (
         item.kind === "quote" ? (
           <blockquote>
-            <Html html={item.textHtml} />
+            <SanitisedHtml html={item.textHtml} />
           </blockquote>
         ) : (
-          <Html html={item.textHtml} />
+          <SanitisedHtml html={item.textHtml} />
         )
       ) : null}
     </>
@@ -65,16 +40,19 @@ function EditForm({ item, onDone }: { item: ShownItem; onDone: () => void }) {
       <input type="hidden" name="intent" value="edit" />
       <input type="hidden" name="id" value={item.id} />
       <input type="hidden" name="kind" value={item.kind} />
-      {item.kind === "blocker" ? (
-        <>
-          <label htmlFor={`edit-blocker-${item.id}`}>Blocker</label>
-          <textarea id={`edit-blocker-${item.id}`} name="blocker" defaultValue={own.blocker} rows={2} />
-          <label htmlFor={`edit-impact-${item.id}`}>Impact</label>
-          <textarea id={`edit-impact-${item.id}`} name="impact" defaultValue={own.impact} rows={2} />
-          <label htmlFor={`edit-helped-${item.id}`}>What helped</label>
-          <textarea id={`edit-helped-${item.id}`} name="helped" defaultValue={own.helped} rows={2} />
-        </>
-      ) : null}
+      {item.kind === "blocker"
+        ? storyFields.map((field) => (
+            <div key={field.name} className="edit-field">
+              <label htmlFor={`edit-${field.name}-${item.id}`}>{field.label}</label>
+              <textarea
+                id={`edit-${field.name}-${item.id}`}
+                name={field.name}
+                defaultValue={own[field.name]}
+                rows={2}
+              />
+            </div>
+          ))
+        : null}
       <label htmlFor={`edit-text-${item.id}`}>Edit text</label>
       <textarea id={`edit-text-${item.id}`} name="text" defaultValue={own.text} rows={3} />
       <input type="hidden" name="saidBy" value={own.saidBy} />

@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { tallyText } from "../../domain/voting";
+import { SanitisedHtml } from "../SanitisedHtml";
 import { VoteButton } from "./VoteButton";
 
 export interface PitchCardData {
@@ -36,11 +37,7 @@ export function PitchCard({
         </p>
       </div>
       <p className="muted byline">{pitch.pitcherName ? `Pitched by ${pitch.pitcherName}` : "Pitched anonymously"}</p>
-      {pitch.descriptionHtml ? (
-        // Rendered from Markdown and sanitised on the server (app/domain/markdown.server.ts).
-        // biome-ignore lint/security/noDangerouslySetInnerHtml: sanitised on the server
-        <div className="prose" dangerouslySetInnerHTML={{ __html: pitch.descriptionHtml }} />
-      ) : null}
+      {pitch.descriptionHtml ? <SanitisedHtml html={pitch.descriptionHtml} /> : null}
       {pitch.tags.length ? (
         <ul className="tags" aria-label="Tags">
           {pitch.tags.map((tag) => (
