@@ -63,7 +63,10 @@ export function LiveChannel({
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
     const revalidateSoon = () => {
       clearTimeout(timer);
-      timer = setTimeout(() => revalidateRef.current(), REVALIDATE_DEBOUNCE_MS);
+      // A navigation that starts meanwhile aborts the reload (and loads fresh data itself): not an error.
+      timer = setTimeout(() => {
+        new Promise<void>((resolve) => resolve(revalidateRef.current())).catch(() => {});
+      }, REVALIDATE_DEBOUNCE_MS);
     };
 
     let active: ClientSocket | null = null;
