@@ -106,6 +106,7 @@ describe("two note-takers capture one session while a third person watches", () 
     people.push(pat);
     await pat.context.addCookies([{ name: "unconf", value: pitcherCookie, url: server.url }]);
     await pat.page.goto(sessionUrl);
+    await expect.poll(() => pat.page.getByText("Live", { exact: true }).isVisible()).toBe(true);
     const toggle = pat.page.getByRole("checkbox", { name: "Chatham House rule" });
     await toggle.check();
     // Takes effect as soon as it changes: the name goes on every open copy.

@@ -55,9 +55,11 @@ export async function openBrowser(size: "phone" | "desktop" = "desktop"): Promis
     context,
     page,
     async close() {
+      // Requests cut off by closing the browser are not the page's errors: judge what came before.
+      const seen = [...problems];
       await context.close();
       rmSync(dir, { recursive: true, force: true });
-      if (problems.length) throw new Error(`the page reported errors:\n${problems.join("\n")}`);
+      if (seen.length) throw new Error(`the page reported errors:\n${seen.join("\n")}`);
     },
   };
 }
