@@ -35,6 +35,12 @@ export const events = sqliteTable(
     votesPerAttendee: integer("votes_per_attendee").notNull().default(3),
     blindVoting: integer("blind_voting", { mode: "boolean" }).notNull().default(false),
     shufflePitches: integer("shuffle_pitches", { mode: "boolean" }).notNull().default(true),
+    /**
+     * Goes up by one in every transaction that changes what event pages show
+     * (not votes: tallies travel on their own coalesced channel). Pushes carry
+     * it, so a client that missed one knows to refetch (docs/realtime.md).
+     */
+    version: integer("version").notNull().default(0),
     createdAt: createdAt(),
   },
   (t) => [
@@ -113,6 +119,8 @@ export const pitches = sqliteTable(
     clientId: text("client_id"),
     title: text("title").notNull(),
     description: text("description").notNull().default(""),
+    /** `description` rendered and sanitised once, when written (never on a view or export). */
+    descriptionHtml: text("description_html").notNull().default(""),
     /** JSON array of strings. */
     tags: text("tags", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     status: text("status", { enum: ["open", "hidden", "merged", "withdrawn"] })
@@ -192,6 +200,14 @@ export const capturedItems = sqliteTable(
     blocker: text("blocker"),
     impact: text("impact"),
     helped: text("helped"),
+    /**
+     * The Markdown fields rendered and sanitised once, when written:
+     * `{ text, blocker, impact, helped }` as HTML (empty strings for absent fields).
+     */
+    html: text("html", { mode: "json" })
+      .$type<{ text: string; blocker: string; impact: string; helped: string }>()
+      .notNull()
+      .default(sql`'{"text":"","blocker":"","impact":"","helped":""}'`),
     saidBy: text("said_by"),
     /** "They agreed to be named": without it `saidBy` is never shown or exported. */
     saidByConsent: integer("said_by_consent", { mode: "boolean" }).notNull().default(false),
