@@ -13,6 +13,7 @@ import type { ViteDevServer } from "vite";
 import { readEnv, sessionSecret } from "./app/env.server";
 import { type IoServer, attachHub, createPublisher } from "./app/realtime/hub.server";
 import type { RequestContext, ServiceContext } from "./app/services/context.server";
+import { createFactsCache } from "./app/services/facts.server";
 import { redactUrl, sameOrigin } from "./app/security.server";
 import { createIdentityCookie } from "./app/services/identity.server";
 import { createWriteLimiter } from "./app/services/rateLimit.server";
@@ -40,6 +41,7 @@ async function main() {
   const services: ServiceContext = {
     db,
     publish: publisher,
+    facts: createFactsCache(),
     logger,
     identityCookie: createIdentityCookie(sessionSecret(env)),
     limiter: createWriteLimiter({

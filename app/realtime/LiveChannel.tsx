@@ -1,6 +1,7 @@
-import { useRevalidator } from "@remix-run/react";
 import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
-import type { EventChanged, TallyUpdate } from "./contract";
+import type { TallyUpdate } from "./contract";
+import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withMyVote } from "./eventState";
+import type { EventPatchPush } from "./facts";
 import type { ClientSocket } from "./socket.client";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
@@ -10,30 +11,46 @@ interface LiveValue {
   /** Goes up after every successful event:join, so pages can re-subscribe to their own rooms. */
   epoch: number;
   socket: ClientSocket | null;
-  /** Subscribe to coalesced vote tallies; returns the unsubscribe function. */
-  onTallies(listener: (update: TallyUpdate) => void): () => void;
-  onChange(listener: (change: EventChanged) => void): () => void;
+  /** The event as this page shows it: the snapshot plus every push since. */
+  event: LiveEvent | null;
+  /** Record this viewer's own acknowledged vote (its ack is the only news of it). */
+  setMyVote(pitchId: string, voted: boolean): void;
+  /** Called after each applied push (the organiser console reloads its own data). */
+  onPatch(listener: () => void): () => void;
 }
 
 const LiveContext = createContext<LiveValue>({
   state: "connecting",
   epoch: 0,
   socket: null,
-  onTallies: () => () => {},
-  onChange: () => () => {},
+  event: null,
+  setMyVote: () => {},
+  onPatch: () => () => {},
 });
 
 export const useLive = () => useContext(LiveContext);
 
+/** The event state; only inside an event's pages. */
+export function useLiveEvent(): LiveEvent {
+  const { event } = useLive();
+  if (!event) throw new Error("useLiveEvent outside an event's LiveChannel");
+  return event;
+}
+
 const JOIN_TIMEOUT_MS = 5000;
-const REVALIDATE_DEBOUNCE_MS = 80;
 const JOIN_RETRY_MS = 5000;
+/** Spreads refetches after a gap, and joins after a server restart, so a full hall does not arrive at once. */
+const GAP_JITTER_MS = 1000;
+const JOIN_JITTER_MS = 1500;
+const REFETCH_RETRY_MS = 3000;
+
+const jitter = (max: number) => Math.floor(Math.random() * max);
 
 /**
- * Follows one event live. After every (re)connect it joins the event's room
- * and reloads the page data, because broadcasts missed while away are not
- * replayed: the loaders are the snapshot. Changes announced by the server
- * make it reload too, a few at a time.
+ * Follows one event live. The page starts from the loader's snapshot; each
+ * `event:patch` push carries one committed change, applied in version order.
+ * Only a page that missed a version (or rejoins at another version) refetches
+ * its snapshot, once, after a random delay. Tallies arrive coalesced.
  *
  * `identityKey` changes when this browser joins or becomes organiser over
  * HTTP; the socket then reconnects so the server sees the new cookie.
@@ -41,58 +58,144 @@ const JOIN_RETRY_MS = 5000;
 export function LiveChannel({
   slug,
   identityKey,
+  snapshot,
   children,
 }: {
   slug: string;
   identityKey: string;
+  snapshot: LiveEvent;
   children: ReactNode;
 }) {
   const [state, setState] = useState<LiveState>("connecting");
   const [epoch, setEpoch] = useState(0);
   const [socket, setSocket] = useState<ClientSocket | null>(null);
-  const revalidator = useRevalidator();
-  const revalidateRef = useRef(revalidator.revalidate);
-  revalidateRef.current = revalidator.revalidate;
-  const tallyListeners = useRef(new Set<(update: TallyUpdate) => void>());
-  const changeListeners = useRef(new Set<(change: EventChanged) => void>());
+  const [event, setEvent] = useState<LiveEvent>(snapshot);
+  const eventRef = useRef(event);
+  eventRef.current = event;
+  const patchListeners = useRef(new Set<() => void>());
   const lastIdentity = useRef(identityKey);
+  const lastSnapshot = useRef(snapshot);
+
+  // Fresh loader data (after this viewer's own action, or a navigation): newer facts win, personal parts always.
+  if (lastSnapshot.current !== snapshot) {
+    lastSnapshot.current = snapshot;
+    const current = eventRef.current;
+    const next =
+      snapshot.facts.version >= current.facts.version ? snapshot : { ...current, personal: snapshot.personal };
+    eventRef.current = next;
+    setEvent(next);
+  }
 
   useEffect(() => {
     let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
     let retryTimer: ReturnType<typeof setTimeout> | undefined;
-    const revalidateSoon = () => {
-      clearTimeout(timer);
-      // A navigation that starts meanwhile aborts the reload (and loads fresh data itself): not an error.
-      timer = setTimeout(() => {
-        new Promise<void>((resolve) => resolve(revalidateRef.current())).catch(() => {});
-      }, REVALIDATE_DEBOUNCE_MS);
+    let refetchTimer: ReturnType<typeof setTimeout> | undefined;
+    let joinTimer: ReturnType<typeof setTimeout> | undefined;
+    let refetching = false;
+    let buffered: EventPatchPush[] = [];
+    const controller = new AbortController();
+    let joinedBefore = false;
+
+    const commit = (next: LiveEvent) => {
+      eventRef.current = next;
+      setEvent(next);
+    };
+
+    const applyInOrder = (pushes: EventPatchPush[]): boolean => {
+      let current = eventRef.current;
+      let applied = false;
+      for (const push of [...pushes].sort((a, b) => a.version - b.version)) {
+        const step = stepFor(current.facts.version, push.version);
+        if (step === "stale") continue;
+        if (step === "gap") {
+          if (applied) commit(current);
+          return false;
+        }
+        current = applyEventPatch(current, push.patch, push.version);
+        applied = true;
+      }
+      if (applied) {
+        commit(current);
+        for (const listener of patchListeners.current) listener();
+      }
+      return true;
+    };
+
+    const refetch = (delay: number) => {
+      if (refetching) return;
+      refetching = true;
+      refetchTimer = setTimeout(async () => {
+        try {
+          const response = await fetch(`/e/${encodeURIComponent(slug)}/state.json`, {
+            headers: { Accept: "application/json" },
+            signal: controller.signal,
+          });
+          if (!response.ok) throw new Error(`state.json answered ${response.status}`);
+          const { eventSnapshot } = await import("./facts");
+          const fresh = eventSnapshot.parse(await response.json());
+          if (cancelled) return;
+          refetching = false;
+          const pending = buffered;
+          buffered = [];
+          commit(fresh.facts.version >= eventRef.current.facts.version ? fresh : eventRef.current);
+          for (const listener of patchListeners.current) listener();
+          if (!applyInOrder(pending)) refetch(jitter(GAP_JITTER_MS));
+        } catch {
+          // Aborted because the page went away, or the network is down: try again later if still here.
+          if (cancelled) return;
+          refetching = false;
+          refetch(REFETCH_RETRY_MS + jitter(GAP_JITTER_MS));
+        }
+      }, delay);
     };
 
     let active: ClientSocket | null = null;
-    const onConnect = () => {
+    const join = () => {
       active?.timeout(JOIN_TIMEOUT_MS).emit("event:join", { slug }, (err, result) => {
         if (cancelled) return;
         if (err || !result.ok) {
           setState("reconnecting");
           // A join that timed out may be a half-open socket: start over. A refused one is tried again later.
           if (err) active?.disconnect().connect();
-          else retryTimer = setTimeout(onConnect, JOIN_RETRY_MS);
+          else retryTimer = setTimeout(join, JOIN_RETRY_MS);
           return;
         }
         setState("live");
         setEpoch((n) => n + 1);
-        // The page's data is the snapshot; anything that changed between loading it and joining is fetched now.
-        revalidateSoon();
+        if (result.version !== eventRef.current.facts.version) {
+          refetch(jitter(GAP_JITTER_MS));
+        } else if (result.tallies) {
+          commit({ ...eventRef.current, tallies: result.tallies });
+        }
       });
     };
+    // The first join goes at once; a rejoin (after a drop or a server restart) waits a random moment.
+    const onConnect = () => {
+      clearTimeout(joinTimer);
+      if (!joinedBefore) {
+        joinedBefore = true;
+        join();
+      } else {
+        joinTimer = setTimeout(join, jitter(JOIN_JITTER_MS));
+      }
+    };
     const onDisconnect = () => !cancelled && setState("reconnecting");
-    const onChanged = (change: EventChanged) => {
-      for (const listener of changeListeners.current) listener(change);
-      revalidateSoon();
+    const onPatch = async (raw: unknown) => {
+      const { eventPatchPush } = await import("./facts");
+      const parsed = eventPatchPush.safeParse(raw);
+      if (cancelled || !parsed.success || parsed.data.eventId !== eventRef.current.facts.eventId) return;
+      if (refetching) {
+        buffered.push(parsed.data);
+        return;
+      }
+      if (!applyInOrder([parsed.data])) {
+        buffered.push(parsed.data);
+        refetch(jitter(GAP_JITTER_MS));
+      }
     };
     const onTallies = (update: TallyUpdate) => {
-      for (const listener of tallyListeners.current) listener(update);
+      if (update.eventId !== eventRef.current.facts.eventId) return;
+      commit({ ...eventRef.current, tallies: applyTallies(eventRef.current.tallies, update.tallies) });
     };
     const onOffline = () => setState("offline");
 
@@ -102,7 +205,7 @@ export function LiveChannel({
       setSocket(active);
       active.on("connect", onConnect);
       active.on("disconnect", onDisconnect);
-      active.on("event:changed", onChanged);
+      active.on("event:patch", onPatch);
       active.on("votes:tallies", onTallies);
       window.addEventListener("offline", onOffline);
       if (active.connected) onConnect();
@@ -110,13 +213,15 @@ export function LiveChannel({
 
     return () => {
       cancelled = true;
-      clearTimeout(timer);
+      controller.abort();
       clearTimeout(retryTimer);
+      clearTimeout(refetchTimer);
+      clearTimeout(joinTimer);
       window.removeEventListener("offline", onOffline);
       if (active) {
         active.off("connect", onConnect);
         active.off("disconnect", onDisconnect);
-        active.off("event:changed", onChanged);
+        active.off("event:patch", onPatch);
         active.off("votes:tallies", onTallies);
       }
     };
@@ -133,16 +238,20 @@ export function LiveChannel({
       state,
       epoch,
       socket,
-      onTallies(listener) {
-        tallyListeners.current.add(listener);
-        return () => tallyListeners.current.delete(listener);
+      event,
+      setMyVote(pitchId, voted) {
+        const current = eventRef.current;
+        const personal = withMyVote(current.personal, pitchId, voted);
+        if (personal === current.personal) return;
+        eventRef.current = { ...current, personal };
+        setEvent(eventRef.current);
       },
-      onChange(listener) {
-        changeListeners.current.add(listener);
-        return () => changeListeners.current.delete(listener);
+      onPatch(listener) {
+        patchListeners.current.add(listener);
+        return () => patchListeners.current.delete(listener);
       },
     }),
-    [state, epoch, socket],
+    [state, epoch, socket, event],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }

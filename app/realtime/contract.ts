@@ -1,4 +1,5 @@
 import { z } from "zod";
+import type { EventPatchPush } from "./facts";
 
 /**
  * The typed real-time contract shared by the server (hub.server.ts) and the
@@ -10,16 +11,7 @@ import { z } from "zod";
 export const joinEventPayload = z.object({ slug: z.string().min(1).max(80) });
 export type JoinEventPayload = z.infer<typeof joinEventPayload>;
 
-/** Parts of an event whose change makes clients reload their page data. */
-export const changeScopes = ["event", "rooms", "slots", "pitches", "grid", "items"] as const;
-export type ChangeScope = (typeof changeScopes)[number];
-
-export interface EventChanged {
-  eventId: string;
-  scope: ChangeScope;
-  /** Set when the change concerns one session (pitch) only. */
-  pitchId?: string;
-}
+export type { EventPatch, EventPatchPush } from "./facts";
 
 export interface TallyUpdate {
   eventId: string;
@@ -33,13 +25,20 @@ export interface JoinedEvent {
   eventId: string;
   isOrganiser: boolean;
   attendeeId: string | null;
+  /** The event's current version: a client holding another one refetches its snapshot. */
+  version: number;
+  /** Current vote counts, or null while a blind vote hides them from this socket. */
+  tallies: Record<string, number> | null;
 }
 
 export interface ServerToClientEvents {
-  "event:changed": (change: EventChanged) => void;
+  /** One committed change of the event's facts (see facts.ts): one per version, in order. */
+  "event:patch": (push: EventPatchPush) => void;
   "item:upserted": (update: { pitchId: string; item: ItemView }) => void;
   "item:removed": (update: { pitchId: string; itemId: string }) => void;
   "session:presence": (update: { pitchId: string; viewers: number }) => void;
+  /** A session's Chatham House rule or lock changed; `items` (all shown items) when names may have changed. */
+  "session:state": (update: SessionState) => void;
   "votes:tallies": (update: TallyUpdate) => void;
 }
 
@@ -71,6 +70,13 @@ export interface ItemView {
   speaker: string | null;
   createdAt: string;
   edited: boolean;
+}
+
+export interface SessionState {
+  pitchId: string;
+  chathamHouse: boolean;
+  notesLocked: boolean;
+  items?: ItemView[];
 }
 
 export const watchSessionPayload = z.object({ pitchId: z.string().min(1).max(64) });

@@ -4,11 +4,11 @@ import type { Publisher, ServiceContext } from "../services/context.server";
 import { ServiceError, isServiceError } from "../services/errors";
 import { readIdentity } from "../services/identity.server";
 import { addItem, checkWatch } from "../services/capture.server";
+import { talliesFor } from "../services/facts.server";
 import { setVote } from "../services/pitches.server";
 import { type Viewer, viewerForSlug } from "../services/viewer.server";
 import {
   type Ack,
-  type ChangeScope,
   type ClientToServerEvents,
   type InterServerEvents,
   type ServerToClientEvents,
@@ -56,8 +56,13 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
     itemRemoved(pitchId, itemId) {
       io.to(sessionRoom(pitchId)).emit("item:removed", { pitchId, itemId });
     },
-    changed(eventId: string, scope: ChangeScope, pitchId?: string) {
-      io.to(eventRoom(eventId)).emit("event:changed", pitchId ? { eventId, scope, pitchId } : { eventId, scope });
+    sessionState(state) {
+      io.to(sessionRoom(state.pitchId)).emit("session:state", state);
+    },
+    patch(eventId, version, patch, organiserPatch) {
+      // Organisers sit in both rooms: they get their own version of the push, not both.
+      io.to(eventRoom(eventId)).except(organiserRoom(eventId)).emit("event:patch", { eventId, version, patch });
+      io.to(organiserRoom(eventId)).emit("event:patch", { eventId, version, patch: organiserPatch });
     },
     tally(eventId: string, pitchId: string, votes: number, audience: Audience) {
       const key = `${audience}|${eventId}`;
@@ -160,7 +165,14 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trustPro
         await socket.join(eventRoom(viewer.event.id));
         if (viewer.isOrganiser) await socket.join(organiserRoom(viewer.event.id));
         socket.data.slug = viewer.event.slug;
-        return { eventId: viewer.event.id, isOrganiser: viewer.isOrganiser, attendeeId: viewer.attendee?.id ?? null };
+        return {
+          eventId: viewer.event.id,
+          isOrganiser: viewer.isOrganiser,
+          attendeeId: viewer.attendee?.id ?? null,
+          // A client holding another version refetches its snapshot; counts may have moved while it was away.
+          version: viewer.event.version,
+          tallies: talliesFor(ctx, viewer.event, viewer.isOrganiser),
+        };
       }),
     );
 

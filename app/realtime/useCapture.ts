@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
-import type { ItemView } from "./contract";
+import type { ItemView, SessionState } from "./contract";
 import { useLive } from "./LiveChannel";
 import { type PendingItem, readOutbox, writeOutbox } from "./outbox";
 
@@ -36,6 +36,8 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
   baseRef.current = fromLoader;
   const [removed, setRemoved] = useState<Set<string>>(new Set());
   const [viewers, setViewers] = useState<number | null>(null);
+  // The rule and lock as last pushed, over the page data they arrived on (fresher page data wins).
+  const [sessionState, setSessionState] = useState<{ state: SessionState; base: ShownItem[] } | null>(null);
   const flushing = useRef(false);
   const pendingRef = useRef<PendingItem[]>([]);
 
@@ -113,10 +115,25 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     const onPresence = (u: { pitchId: string; viewers: number }) => {
       if (u.pitchId === pitchId) setViewers(u.viewers);
     };
+    const onState = (u: SessionState) => {
+      if (u.pitchId !== pitchId) return;
+      setSessionState({ state: u, base: baseRef.current });
+      const items = u.items;
+      if (!items) return;
+      setUpserts((current) => {
+        const next = { ...current };
+        for (const item of items) {
+          next[item.id] = { item: { ...item, mine: current[item.id]?.item.mine ?? false }, base: baseRef.current };
+        }
+        return next;
+      });
+    };
+    socket.on("session:state", onState);
     socket.on("item:upserted", onUpsert);
     socket.on("item:removed", onRemoved);
     socket.on("session:presence", onPresence);
     return () => {
+      socket.off("session:state", onState);
       socket.off("item:upserted", onUpsert);
       socket.off("item:removed", onRemoved);
       socket.off("session:presence", onPresence);
@@ -156,5 +173,14 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
   }, [fromLoader, upserts, removed]);
 
   const stored = new Set(items.map((i) => i.id));
-  return { items, pending: pending.filter((p) => !stored.has(p.id)), viewers, enqueue, discard };
+  const pushedState = sessionState && sessionState.base === fromLoader ? sessionState.state : null;
+  return {
+    items,
+    pending: pending.filter((p) => !stored.has(p.id)),
+    viewers,
+    enqueue,
+    discard,
+    /** The Chatham House rule and lock as pushed since the page data, or null. */
+    pushedState,
+  };
 }

@@ -1,46 +1,19 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, data, redirect } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
-import { useMemo } from "react";
+import { type ActionFunctionArgs, data, redirect } from "@remix-run/node";
+import { Link, type ShouldRevalidateFunction, useActionData } from "@remix-run/react";
 import { JoinForm } from "../components/JoinForm";
 import { VenueOverview } from "../components/VenueOverview";
 import { PitchCard } from "../components/pitches/PitchCard";
 import { votesLeftText } from "../domain/voting";
-import { useLiveTallies } from "../realtime/useLiveTallies";
+import { useLiveEvent } from "../realtime/LiveChannel";
+import { boardView } from "../realtime/eventState";
 import { joinSchema } from "../schemas/attendee";
 import { pitchIdSchema } from "../schemas/pitch";
 import { joinEvent } from "../services/attendees.server";
 import { isServiceError, statusOf } from "../services/errors";
-import { pitchBoard, setVote, withdrawPitch } from "../services/pitches.server";
+import { setVote, withdrawPitch } from "../services/pitches.server";
 import { requireViewer, setIdentityEntry } from "../services/request.server";
-import { listRooms, listTimeSlots } from "../services/venue.server";
 import { replyFor } from "../utils/forms";
 import { handleForm } from "../utils/forms.server";
-
-export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(context, request, params.slug);
-  const { event } = viewer;
-  return {
-    event: {
-      id: event.id,
-      slug: event.slug,
-      votingOpen: event.votingOpen,
-      pitchingOpen: event.pitchingOpen,
-      votesPerAttendee: event.votesPerAttendee,
-      blindVoting: event.blindVoting,
-    },
-    isOrganiser: viewer.isOrganiser,
-    attendee: viewer.attendee ? { name: viewer.attendee.name, nameInWriteups: viewer.attendee.nameInWriteups } : null,
-    board: pitchBoard(context, viewer),
-    rooms: listRooms(context, event.id).map(({ id, name, capacity }) => ({ id, name, capacity })),
-    slots: listTimeSlots(context, event.id).map(({ id, localStart, localEnd, kind, label }) => ({
-      id,
-      localStart,
-      localEnd,
-      kind,
-      label,
-    })),
-  };
-}
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
@@ -70,6 +43,9 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   return reply;
 }
 
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "vote" ? false : defaultShouldRevalidate;
+
 function VotingStatus({
   votingOpen,
   votesLeft,
@@ -91,13 +67,14 @@ function VotingStatus({
 }
 
 export default function EventPage() {
-  const { event, attendee, board, rooms, slots } = useLoaderData<typeof loader>();
+  const live = useLiveEvent();
+  const { settings: event, rooms, slots } = live.facts;
+  const attendee = live.personal.attendee;
+  const board = boardView(live);
   const actionData = useActionData<typeof action>();
   const joinReply = replyFor(actionData, "join");
   const notice = actionData && "notice" in actionData ? actionData.notice : undefined;
   const formError = actionData && "error" in actionData ? actionData.error : undefined;
-  const fromLoader = useMemo(() => Object.fromEntries(board.pitches.map((p) => [p.id, p.votes])), [board.pitches]);
-  const tallyOf = useLiveTallies(event.id, fromLoader);
   const joined = attendee !== null;
   const canVote = joined && event.votingOpen;
 
@@ -154,7 +131,7 @@ export default function EventPage() {
                 key={pitch.id}
                 slug={event.slug}
                 pitch={pitch}
-                votes={tallyOf(pitch.id)}
+                votes={pitch.votes}
                 canVote={canVote}
                 showVoteButton={joined && (event.votingOpen || pitch.voted)}
               />

@@ -1,5 +1,7 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, redirect } from "@remix-run/node";
-import { useActionData, useLoaderData, useSearchParams } from "@remix-run/react";
+import { useActionData, useLoaderData, useRevalidator, useSearchParams } from "@remix-run/react";
+import { useEffect } from "react";
+import { useLive } from "../realtime/LiveChannel";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { LinksPanel } from "../components/admin/LinksPanel";
@@ -154,6 +156,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 
 export default function Admin() {
   const data = useLoaderData<typeof loader>();
+  useReloadOnChange();
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = actionData && "notice" in actionData ? actionData.notice : undefined;
@@ -195,4 +198,28 @@ export default function Admin() {
       </div>
     </main>
   );
+}
+
+/**
+ * The console shows organiser-only data (moderation, audit counts) that no
+ * push carries, so it reloads after a change: organisers are a handful, never
+ * the hall. Changes within a short moment are reloaded once.
+ */
+function useReloadOnChange() {
+  const { onPatch } = useLive();
+  const { revalidate } = useRevalidator();
+  useEffect(() => {
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const off = onPatch(() => {
+      clearTimeout(timer);
+      timer = setTimeout(() => {
+        // A navigation that starts meanwhile cancels the reload and loads fresh data itself.
+        new Promise<void>((resolve) => resolve(revalidate())).catch(() => {});
+      }, 150);
+    });
+    return () => {
+      clearTimeout(timer);
+      off();
+    };
+  }, [onPatch, revalidate]);
 }

@@ -3,28 +3,24 @@ import { useLoaderData } from "@remix-run/react";
 import { useEffect, useState } from "react";
 import { type TimedSlot, localNow, nowAndNext } from "../domain/clock";
 import { formatRange } from "../domain/timeSlots";
-import { gridView } from "../services/grid.server";
+import { useLiveEvent } from "../realtime/LiveChannel";
+import { gridViewOf } from "../realtime/eventState";
 import { requireViewer } from "../services/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Now and next · Unconf" }];
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
-  const grid = gridView(context, { ...viewer, isOrganiser: false, attendee: null });
-  return {
-    name: viewer.event.name,
-    timeZone: viewer.event.timeZone,
-    now: localNow(viewer.event.timeZone),
-    rooms: grid.rooms,
-    slots: grid.slots,
-    cells: grid.cells.map(({ pitchId, roomId, slotId, title }) => ({ pitchId, roomId, slotId, title })),
-  };
+  return { now: localNow(viewer.event.timeZone) };
 }
 
 /** The projector view: what is on now and next, in large type, kept live by the layout's channel. */
 export default function Display() {
-  const data = useLoaderData<typeof loader>();
-  const [now, setNow] = useState(data.now);
+  const live = useLiveEvent();
+  const { name, timeZone } = live.facts.settings;
+  const { rooms, slots, cells } = gridViewOf(live);
+  const data = { name, timeZone, rooms, slots, cells };
+  const [now, setNow] = useState(useLoaderData<typeof loader>().now);
   useEffect(() => {
     const timer = setInterval(() => setNow(localNow(data.timeZone)), 30_000);
     return () => clearInterval(timer);

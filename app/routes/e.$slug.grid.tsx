@@ -1,11 +1,13 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Link, useActionData, useLoaderData } from "@remix-run/react";
+import { Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { Suspense, lazy, useEffect, useState } from "react";
 import { GridBoard } from "../components/grid/GridBoard";
 import { SuggestionPanel, type SuggestionView } from "../components/grid/SuggestionPanel";
 import { localNow, nowAndNext } from "../domain/clock";
 import { formatRange } from "../domain/timeSlots";
-import { applySuggestion, gridView, placePitch, setPinned, suggestionFor, unplacePitch } from "../services/grid.server";
+import { useLiveEvent } from "../realtime/LiveChannel";
+import { gridViewOf } from "../realtime/eventState";
+import { applySuggestion, placePitch, setPinned, suggestionFor, unplacePitch } from "../services/grid.server";
 import { isServiceError, statusOf } from "../services/errors";
 import { asResponse, requireViewer } from "../services/request.server";
 import { handleCommand } from "../utils/forms.server";
@@ -20,11 +22,12 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: viewer.event.slug,
     timeZone: viewer.event.timeZone,
     now: localNow(viewer.event.timeZone),
-    isOrganiser: viewer.isOrganiser,
-    joined: viewer.attendee !== null,
-    grid: gridView(context, viewer),
   };
 }
+
+/** The grid follows pushes; a vote elsewhere never reloads it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "vote" ? false : defaultShouldRevalidate;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
@@ -65,7 +68,12 @@ function useEventClock(timeZone: string, initial: string) {
 }
 
 export default function GridPage() {
-  const { slug, timeZone, now: initialNow, isOrganiser, joined, grid } = useLoaderData<typeof loader>();
+  const { now: initialNow } = useLoaderData<typeof loader>();
+  const live = useLiveEvent();
+  const { slug, timeZone } = live.facts.settings;
+  const isOrganiser = live.personal.isOrganiser;
+  const joined = live.personal.attendee !== null;
+  const grid = gridViewOf(live);
   const actionData = useActionData<typeof action>() as
     | { intent: string; error?: string; notice?: string; suggestion?: SuggestionView }
     | undefined;

@@ -4,6 +4,8 @@ import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
 import { ItemList } from "../components/capture/ItemList";
 import { formatRange } from "../domain/timeSlots";
+import { useLiveEvent } from "../realtime/LiveChannel";
+import type { LiveEvent } from "../realtime/eventState";
 import { useCapture } from "../realtime/useCapture";
 import {
   addItem,
@@ -102,13 +104,35 @@ function ChathamToggle({ on }: { on: boolean }) {
   );
 }
 
+/** The session's title, pitcher, description and place as pushed since the page loaded. */
+function liveFacts(live: LiveEvent, loaded: { id: string }) {
+  const pitch = live.facts.pitches.find((p) => p.id === loaded.id);
+  if (!pitch) return {};
+  const placement = live.facts.placements.find((p) => p.pitchId === pitch.id);
+  const slot = placement ? live.facts.slots.find((s) => s.id === placement.slotId) : undefined;
+  const room = placement ? live.facts.rooms.find((r) => r.id === placement.roomId) : undefined;
+  return {
+    title: pitch.title,
+    pitcherName: pitch.pitcherName,
+    descriptionHtml: pitch.descriptionHtml,
+    mergedIntoId: pitch.mergedIntoId,
+    where:
+      slot && room
+        ? { room: room.name, localStart: slot.localStart, localEnd: slot.localEnd, kind: slot.kind }
+        : null,
+  };
+}
+
 export default function SessionPage() {
   const { slug, joined, page, fallbackId } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>() as
     | { error?: string; notice?: string; values?: Record<string, string> }
     | undefined;
-  const { session } = page;
-  const { items, pending, viewers, enqueue, discard } = useCapture(slug, session.id, page.items);
+  const { items, pending, viewers, enqueue, discard, pushedState } = useCapture(slug, page.session.id, page.items);
+  const session = { ...page.session, ...liveFacts(useLiveEvent(), page.session) };
+  const chathamHouse = pushedState?.chathamHouse ?? session.chathamHouse;
+  const notesLocked = pushedState?.notesLocked ?? session.notesLocked;
+  const canCapture = joined && !notesLocked && !session.mergedIntoId;
   const base = `/e/${slug}/s/${session.id}`;
   return (
     <main id="main" className="page">
@@ -138,15 +162,15 @@ export default function SessionPage() {
 
       <div className="session-tools">
         {page.canSetChatham ? (
-          <ChathamToggle on={session.chathamHouse} />
-        ) : session.chathamHouse ? (
+          <ChathamToggle on={chathamHouse} />
+        ) : chathamHouse ? (
           <p className="badge">Chatham House rule: no names</p>
         ) : null}
         {page.canModerate ? (
           <Form method="post" className="inline-form">
-            <input type="hidden" name="intent" value={session.notesLocked ? "unlock" : "lock"} />
+            <input type="hidden" name="intent" value={notesLocked ? "unlock" : "lock"} />
             <button type="submit" className="secondary">
-              {session.notesLocked ? "Unlock notes" : "Lock notes"}
+              {notesLocked ? "Unlock notes" : "Lock notes"}
             </button>
           </Form>
         ) : null}
@@ -158,11 +182,11 @@ export default function SessionPage() {
       </div>
 
       <div className="capture-layout">
-        {session.notesLocked ? (
+        {notesLocked ? (
           <p className="notice" role="status">
             The notes of this session are locked: they can be read but not changed.
           </p>
-        ) : page.canCapture ? (
+        ) : canCapture ? (
           <CaptureForm pitchId={session.id} fallbackId={fallbackId} onAdd={enqueue} initial={actionData?.values} />
         ) : !joined ? (
           <p className="card">
@@ -173,7 +197,7 @@ export default function SessionPage() {
           items={items}
           pending={pending}
           canModerate={page.canModerate}
-          locked={session.notesLocked}
+          locked={notesLocked}
           onDiscard={discard}
         />
       </div>

@@ -1,7 +1,9 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
+import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { NavLink, Outlet, isRouteErrorResponse, useLoaderData, useParams, useRouteError } from "@remix-run/react";
 import { PasscodeForm } from "../components/PasscodeForm";
 import { LiveChannel, LiveIndicator } from "../realtime/LiveChannel";
+import { eventSnapshot } from "../services/facts.server";
 import { requireViewer } from "../services/request.server";
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
@@ -10,18 +12,24 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     event: { id: viewer.event.id, slug: viewer.event.slug, name: viewer.event.name },
     isOrganiser: viewer.isOrganiser,
     attendeeId: viewer.attendee?.id ?? null,
+    // The live pages start from this; pushes keep it current (app/realtime/LiveChannel.tsx).
+    snapshot: eventSnapshot(context, viewer),
   };
 }
+
+/** A vote's answer carries all it changes for the voter; nobody reloads the event for it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "vote" ? false : defaultShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.event.name} · Unconf` : "Unconf" },
 ];
 
 export default function EventLayout() {
-  const { event, isOrganiser, attendeeId } = useLoaderData<typeof loader>();
+  const { event, isOrganiser, attendeeId, snapshot } = useLoaderData<typeof loader>();
   const base = `/e/${event.slug}`;
   return (
-    <LiveChannel slug={event.slug} identityKey={`${attendeeId ?? ""}:${isOrganiser}`}>
+    <LiveChannel slug={event.slug} identityKey={`${attendeeId ?? ""}:${isOrganiser}`} snapshot={snapshot}>
       <header className="site-header">
         <div className="bar">
           <a className="event-name" href={base}>

@@ -1,7 +1,8 @@
-import { eq } from "drizzle-orm";
-import { type Attendee, attendees } from "../../db/schema";
+import { and, eq, inArray } from "drizzle-orm";
+import { type Attendee, attendees, pitches } from "../../db/schema";
 import { joinSchema } from "../schemas/attendee";
 import type { ServiceContext } from "./context.server";
+import { nextVersion, publishChange } from "./facts.server";
 import { newId } from "./ids.server";
 import { validate } from "./validate";
 import { type Viewer, requireAccess } from "./viewer.server";
@@ -14,18 +15,33 @@ export async function joinEvent(ctx: ServiceContext, viewer: Viewer, input: unkn
   requireAccess(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: viewer.attendee?.id });
   const data = validate(joinSchema, input);
-  const attendee = viewer.attendee
-    ? ctx.db
-        .update(attendees)
-        .set({ name: data.name, nameInWriteups: data.nameInWriteups })
-        .where(eq(attendees.id, viewer.attendee.id))
-        .returning()
-        .get()
-    : ctx.db
-        .insert(attendees)
-        .values({ id: newId(), eventId: viewer.event.id, name: data.name, nameInWriteups: data.nameInWriteups })
-        .returning()
-        .get();
-  if (viewer.attendee) ctx.publish.changed(viewer.event.id, "pitches");
+  const current = viewer.attendee;
+  if (!current) {
+    return ctx.db
+      .insert(attendees)
+      .values({ id: newId(), eventId: viewer.event.id, name: data.name, nameInWriteups: data.nameInWriteups })
+      .returning()
+      .get();
+  }
+  const { attendee, renamed, version } = ctx.db.transaction((tx) => {
+    const row = tx
+      .update(attendees)
+      .set({ name: data.name, nameInWriteups: data.nameInWriteups })
+      .where(eq(attendees.id, current.id))
+      .returning()
+      .get();
+    // A new name shows on this person's pitches: that is a change of the event's facts.
+    const renamed =
+      row.name === current.name
+        ? []
+        : tx
+            .select({ id: pitches.id })
+            .from(pitches)
+            .where(and(eq(pitches.attendeeId, current.id), inArray(pitches.status, ["open", "merged"])))
+            .all()
+            .map((p) => p.id);
+    return { attendee: row, renamed, version: renamed.length ? nextVersion(tx, viewer.event.id) : null };
+  });
+  if (version !== null) publishChange(ctx, viewer.event.id, version, { pitchIds: renamed });
   return attendee;
 }

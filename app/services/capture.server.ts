@@ -271,7 +271,23 @@ export async function setChathamHouse(ctx: ServiceContext, viewer: Viewer, input
       targetId: pitch.id,
     });
   });
-  ctx.publish.changed(viewer.event.id, "items", pitchId);
+  publishSessionState(ctx, pitchId, true);
+}
+
+/** After a session's rule or lock changed: its viewers get the new state (and the items, when names change). */
+function publishSessionState(ctx: ServiceContext, pitchId: string, withItems: boolean): void {
+  const pitch = ctx.db.select().from(pitches).where(eq(pitches.id, pitchId)).get();
+  if (!pitch) return;
+  const items = withItems
+    ? ctx.db
+        .select()
+        .from(capturedItems)
+        .where(and(eq(capturedItems.pitchId, pitchId), eq(capturedItems.hidden, false)))
+        .orderBy(asc(capturedItems.createdAt), asc(capturedItems.id))
+        .all()
+        .map((row) => itemView(row, pitch))
+    : undefined;
+  ctx.publish.sessionState({ pitchId, chathamHouse: pitch.chathamHouse, notesLocked: pitch.notesLocked, items });
 }
 
 export async function setNotesLocked(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
@@ -283,7 +299,7 @@ export async function setNotesLocked(ctx: ServiceContext, viewer: Viewer, input:
     tx.update(pitches).set({ notesLocked: locked }).where(eq(pitches.id, pitch.id)).run();
     audit(tx, { eventId: viewer.event.id, action: locked ? "notes.lock" : "notes.unlock", targetId: pitch.id });
   });
-  ctx.publish.changed(viewer.event.id, "items", pitchId);
+  publishSessionState(ctx, pitchId, false);
 }
 
 /** Every tip and blocker story of the event, grouped by session: the day's "what blocks us and what helped". */

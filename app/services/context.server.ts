@@ -1,7 +1,9 @@
 import type { Cookie } from "@remix-run/node";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
-import type { ChangeScope, ItemView } from "../realtime/contract";
+import type { ItemView, SessionState } from "../realtime/contract";
+import type { EventPatch } from "../realtime/facts";
+import type { FactsCache } from "./facts.server";
 import type { WriteLimiter } from "./rateLimit.server";
 
 /** How services announce committed changes; implemented by the Socket.IO hub. */
@@ -9,7 +11,13 @@ export interface Publisher {
   /** A captured item was added or changed: sent to that session's viewers. */
   itemUpserted(pitchId: string, item: ItemView): void;
   itemRemoved(pitchId: string, itemId: string): void;
-  changed(eventId: string, scope: ChangeScope, pitchId?: string): void;
+  /** A session's rule or lock changed: sent to that session's viewers. */
+  sessionState(state: SessionState): void;
+  /**
+   * One committed version of the event's facts. Organisers get `organiserPatch`
+   * (every conflict, blind tallies); everyone else `patch`.
+   */
+  patch(eventId: string, version: number, patch: EventPatch, organiserPatch: EventPatch): void;
   /**
    * Coalesced: many calls within a tick go out as one message with the latest
    * counts. "organisers" keeps a blind vote's tallies from attendees' sockets.
@@ -21,6 +29,7 @@ export interface Publisher {
 export type ServiceContext = {
   db: Db;
   publish: Publisher;
+  facts: FactsCache;
   limiter: WriteLimiter;
   logger: Logger;
   identityCookie: Cookie;

@@ -9,6 +9,7 @@ import {
   votingSettingsSchema,
 } from "../schemas/event";
 import { type Tx, audit } from "./audit.server";
+import { nextVersion, publishChange } from "./facts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { hashSecret, sameSecret, tagOf } from "./identity.server";
@@ -95,11 +96,12 @@ function updateEvent(
   detail: Record<string, unknown>,
 ): Event {
   const updated = ctx.db.transaction((tx) => {
-    const row = tx.update(events).set(changes).where(eq(events.id, viewer.event.id)).returning().get();
+    tx.update(events).set(changes).where(eq(events.id, viewer.event.id)).run();
     audit(tx, { eventId: viewer.event.id, action, detail });
-    return row;
+    nextVersion(tx, viewer.event.id);
+    return tx.select().from(events).where(eq(events.id, viewer.event.id)).get() as Event;
   });
-  ctx.publish.changed(viewer.event.id, "event");
+  publishChange(ctx, viewer.event.id, updated.version, { settings: true });
   return updated;
 }
 

@@ -12,8 +12,10 @@ import {
   suggestGrid,
 } from "../domain/grid";
 import { talliesVisible } from "../domain/voting";
+import type { ConflictFact, PlacementFact } from "../realtime/facts";
 import { applySuggestionSchema, pinSchema, placeSchema, unplaceSchema } from "../schemas/grid";
 import { type Tx, audit } from "./audit.server";
+import { nextVersion, publishChange } from "./facts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { validate } from "./validate";
@@ -40,7 +42,10 @@ function openPitches(db: Db, eventId: string): NamedPitch[] {
     .from(votes)
     .where(eq(votes.eventId, eventId))
     .all()) {
-    voters.set(v.pitchId, [...(voters.get(v.pitchId) ?? []), v.attendeeId]);
+    // Appended in place: copying the list per vote made this quadratic in a pitch's votes.
+    const list = voters.get(v.pitchId);
+    if (list) list.push(v.attendeeId);
+    else voters.set(v.pitchId, [v.attendeeId]);
   }
   return rows.map((r) => ({
     id: r.id,
@@ -76,12 +81,7 @@ export interface GridCellView {
   myVote: boolean;
 }
 
-export interface ConflictView {
-  kind: Conflict["kind"];
-  slotId: string;
-  pitchIds: string[];
-  message: string;
-}
+export type ConflictView = ConflictFact;
 
 function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Map<string, string>): ConflictView {
   const t = (id: string) => `“${titles.get(id) ?? "?"}”`;
@@ -117,6 +117,24 @@ function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Ma
   }
 }
 
+/**
+ * The grid's shared facts: where open sessions are placed and every conflict
+ * (organisers see all; facts.server.ts filters what attendees see).
+ */
+export function gridFacts(db: Db, eventId: string): { placements: PlacementFact[]; conflicts: ConflictView[] } {
+  const roomRows = listRooms({ db: db as ServiceContext["db"] }, eventId);
+  const pitchList = openPitches(db, eventId);
+  const open = new Set(pitchList.map((p) => p.id));
+  const cells = placementsOf(db, eventId).filter((c) => open.has(c.pitchId));
+  const titles = new Map(pitchList.map((p) => [p.id, p.title]));
+  const roomNames = new Map(roomRows.map((r) => [r.id, r.name]));
+  return {
+    placements: cells.map(({ pitchId, roomId, slotId, pinned }) => ({ pitchId, roomId, slotId, pinned })),
+    conflicts: findConflicts(cells, roomRows, pitchList).map((c) => describe(c, titles, roomNames)),
+  };
+}
+
+/** The grid as one viewer sees it, for the server's own renderers (the personal calendar). */
 export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   requireAccess(viewer);
   const { event } = viewer;
@@ -128,12 +146,10 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   const me = viewer.attendee?.id;
   const byId = new Map(pitchList.map((p) => [p.id, p]));
   const placedIds = new Set(cells.map((c) => c.pitchId));
-  const titles = new Map(pitchList.map((p) => [p.id, p.title]));
-  const roomNames = new Map(roomRows.map((r) => [r.id, r.name]));
   // While a blind vote is open, conflicts that reveal votes (counts, shared voters) stay with organisers.
-  const conflicts = findConflicts(cells, roomRows, pitchList)
-    .filter((c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"))
-    .map((c) => describe(c, titles, roomNames));
+  const conflicts = gridFacts(ctx.db, event.id).conflicts.filter(
+    (c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"),
+  );
   return {
     rooms: roomRows.map(({ id, name, capacity }) => ({ id, name, capacity })),
     slots: slotRows.map(({ id, localStart, localEnd, kind, label }) => ({ id, localStart, localEnd, kind, label })),
@@ -154,7 +170,8 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
       }),
     unplaced: pitchList
       .filter((p) => !placedIds.has(p.id))
-      .sort((a, b) => b.votes - a.votes || a.title.localeCompare(b.title))
+      // By votes only where this viewer may see them: a blind vote's ranking must not leak through the order.
+      .sort((a, b) => (showVotes ? b.votes - a.votes : 0) || a.title.localeCompare(b.title))
       .map((p) => ({
         id: p.id,
         title: p.title,
@@ -211,12 +228,13 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
   await ctx.limiter.consume({ ip: viewer.ip });
   const data = validate(placeSchema, input);
   const eventId = viewer.event.id;
+  let version: number | null;
   try {
-    ctx.db.transaction(
+    version = ctx.db.transaction(
       (tx) => {
         const { pitch, room, slot } = checkCell(tx, eventId, data);
         const current = tx.select().from(placements).where(eq(placements.pitchId, pitch.id)).get();
-        if (current && current.roomId === room.id && current.slotId === slot.id) return;
+        if (current && current.roomId === room.id && current.slotId === slot.id) return null;
         const occupant = tx
           .select({ placement: placements, title: pitches.title })
           .from(placements)
@@ -250,7 +268,7 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
             ])
             .run();
           audit(tx, { eventId, action: "grid.swap", targetId: pitch.id, detail: { with: occupant.placement.pitchId } });
-          return;
+          return nextVersion(tx, eventId);
         }
         if (current) {
           tx.update(placements).set({ roomId: room.id, slotId: slot.id }).where(eq(placements.pitchId, pitch.id)).run();
@@ -258,6 +276,7 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
           tx.insert(placements).values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id }).run();
         }
         audit(tx, { eventId, action: "grid.place", targetId: pitch.id, detail: { roomId: room.id, slotId: slot.id } });
+        return nextVersion(tx, eventId);
       },
       { behavior: "immediate" },
     );
@@ -267,7 +286,7 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
       throw new ServiceError("conflict", "Someone else just filled that cell. The grid now shows what is there.");
     throw error;
   }
-  ctx.publish.changed(eventId, "grid");
+  if (version !== null) publishChange(ctx, eventId, version, { grid: true });
 }
 
 export async function unplacePitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<void> {
@@ -275,18 +294,19 @@ export async function unplacePitch(ctx: ServiceContext, viewer: Viewer, input: u
   await ctx.limiter.consume({ ip: viewer.ip });
   const { pitchId } = validate(unplaceSchema, input);
   const eventId = viewer.event.id;
-  const removed = ctx.db.transaction((tx) => {
+  const version = ctx.db.transaction((tx) => {
     const gone = tx
       .delete(placements)
       .where(and(eq(placements.pitchId, pitchId), eq(placements.eventId, eventId)))
       .returning()
       .all().length;
-    if (gone) audit(tx, { eventId, action: "grid.unplace", targetId: pitchId });
-    return gone;
+    if (!gone) return null;
+    audit(tx, { eventId, action: "grid.unplace", targetId: pitchId });
+    return nextVersion(tx, eventId);
   });
-  if (!removed)
+  if (version === null)
     throw new ServiceError("conflict", "That session is not scheduled (someone may have just unscheduled it).");
-  ctx.publish.changed(eventId, "grid");
+  publishChange(ctx, eventId, version, { grid: true });
 }
 
 /** Pinned cells are kept as they are by "Suggest a grid". */
@@ -295,7 +315,7 @@ export async function setPinned(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip });
   const { pitchId, pinned } = validate(pinSchema, input);
   const eventId = viewer.event.id;
-  ctx.db.transaction((tx) => {
+  const version = ctx.db.transaction((tx) => {
     const changed = tx
       .update(placements)
       .set({ pinned })
@@ -304,8 +324,9 @@ export async function setPinned(ctx: ServiceContext, viewer: Viewer, input: unkn
       .all().length;
     if (!changed) throw new ServiceError("conflict", "That session is not scheduled.");
     audit(tx, { eventId, action: pinned ? "grid.pin" : "grid.unpin", targetId: pitchId });
+    return nextVersion(tx, eventId);
   });
-  ctx.publish.changed(eventId, "grid");
+  publishChange(ctx, eventId, version, { grid: true });
 }
 
 export interface SuggestionPreview {
@@ -403,10 +424,10 @@ export async function applySuggestion(
         }
       }
       audit(tx, { eventId, action: "grid.apply-suggestion", detail: { placed: fresh.length } });
-      return fresh.length;
+      return { placed: fresh.length, version: nextVersion(tx, eventId) };
     },
     { behavior: "immediate" },
   );
-  ctx.publish.changed(eventId, "grid");
-  return { placed };
+  publishChange(ctx, eventId, placed.version, { grid: true });
+  return { placed: placed.placed };
 }

@@ -1,8 +1,7 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
-import { type Pitch, attendees, capturedItems, pitches, placements, votes } from "../../db/schema";
-import { displayName } from "../domain/attribution";
+import { type Pitch, capturedItems, pitches, placements, votes } from "../../db/schema";
 import { renderMarkdown } from "../domain/markdown.server";
-import { checkVote, mergedVoters, orderPitches, talliesVisible, votesLeft } from "../domain/voting";
+import { checkVote, mergedVoters, talliesVisible, votesLeft } from "../domain/voting";
 import {
   editPitchSchema,
   hidePitchSchema,
@@ -14,38 +13,12 @@ import {
 import { type Tx, audit } from "./audit.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
+import { nextVersion, publishChange } from "./facts.server";
 import { newId } from "./ids.server";
 import { validate } from "./validate";
-import { type Viewer, requireAccess, requireAttendee, requireOrganiser } from "./viewer.server";
+import { type Viewer, requireAttendee, requireOrganiser } from "./viewer.server";
 
 /** Pitching, voting and moderating pitches: every write goes through one function here. */
-
-export interface PitchView {
-  id: string;
-  title: string;
-  description: string;
-  descriptionHtml: string;
-  tags: string[];
-  pitcherName: string | null;
-  mine: boolean;
-  /** Null while a blind vote hides tallies from this viewer. */
-  votes: number | null;
-  voted: boolean;
-}
-
-export interface MergedPitchView {
-  id: string;
-  title: string;
-  intoId: string;
-  intoTitle: string;
-}
-
-export interface PitchBoard {
-  pitches: PitchView[];
-  merged: MergedPitchView[];
-  votesLeft: number | null;
-  talliesVisible: boolean;
-}
 
 function usedVotes(tx: Tx | ServiceContext["db"], eventId: string, attendeeId: string): number {
   return (
@@ -60,73 +33,6 @@ function usedVotes(tx: Tx | ServiceContext["db"], eventId: string, attendeeId: s
 
 function tallyOf(tx: Tx | ServiceContext["db"], pitchId: string): number {
   return tx.select({ n: count() }).from(votes).where(eq(votes.pitchId, pitchId)).get()?.n ?? 0;
-}
-
-/** Everything the event page lists, in the order this viewer should see it. */
-export function pitchBoard(ctx: Pick<ServiceContext, "db">, viewer: Viewer): PitchBoard {
-  requireAccess(viewer);
-  const { event } = viewer;
-  const rows = ctx.db
-    .select({ pitch: pitches, pitcher: attendees })
-    .from(pitches)
-    .leftJoin(attendees, eq(attendees.id, pitches.attendeeId))
-    .where(and(eq(pitches.eventId, event.id), inArray(pitches.status, ["open", "merged"])))
-    .orderBy(asc(pitches.createdAt))
-    .all();
-  const tallies = new Map(
-    ctx.db
-      .select({ pitchId: votes.pitchId, n: count() })
-      .from(votes)
-      .where(eq(votes.eventId, event.id))
-      .groupBy(votes.pitchId)
-      .all()
-      .map((r) => [r.pitchId, r.n]),
-  );
-  const attendeeId = viewer.attendee?.id ?? null;
-  const mine = new Set(
-    attendeeId
-      ? ctx.db
-          .select({ pitchId: votes.pitchId })
-          .from(votes)
-          .where(and(eq(votes.eventId, event.id), eq(votes.attendeeId, attendeeId)))
-          .all()
-          .map((r) => r.pitchId)
-      : [],
-  );
-  const showTallies = talliesVisible(event, viewer.isOrganiser);
-  const open = rows.filter((r) => r.pitch.status === "open");
-  const titles = new Map(rows.map((r) => [r.pitch.id, r.pitch.title]));
-  const views = open.map(({ pitch, pitcher }) => ({
-    id: pitch.id,
-    title: pitch.title,
-    description: pitch.description,
-    descriptionHtml: renderMarkdown(pitch.description),
-    tags: pitch.tags,
-    pitcherName: displayName(pitcher),
-    mine: attendeeId !== null && pitch.attendeeId === attendeeId,
-    votes: showTallies ? (tallies.get(pitch.id) ?? 0) : null,
-    voted: mine.has(pitch.id),
-    createdAt: pitch.createdAt,
-  }));
-  const ordered = orderPitches(
-    views.map((v) => ({ ...v, votes: tallies.get(v.id) ?? 0, shown: v.votes })),
-    event,
-    attendeeId,
-  ).map(({ shown, createdAt: _createdAt, ...v }) => ({ ...v, votes: shown }));
-  const merged = rows
-    .filter((r) => r.pitch.status === "merged" && r.pitch.mergedIntoId && titles.has(r.pitch.mergedIntoId))
-    .map(({ pitch }) => ({
-      id: pitch.id,
-      title: pitch.title,
-      intoId: pitch.mergedIntoId as string,
-      intoTitle: titles.get(pitch.mergedIntoId as string) as string,
-    }));
-  return {
-    pitches: ordered,
-    merged,
-    votesLeft: attendeeId ? votesLeft(event.votesPerAttendee, usedVotes(ctx.db, event.id, attendeeId)) : null,
-    talliesVisible: showTallies,
-  };
 }
 
 function findPitch(tx: Tx | ServiceContext["db"], eventId: string, pitchId: string): Pitch {
@@ -157,7 +63,7 @@ export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: un
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(pitchSchema, input);
   const eventId = viewer.event.id;
-  const { pitch, created } = ctx.db.transaction(
+  const { pitch, created } = ctx.db.transaction<{ pitch: Pitch; created: number | null }>(
     (tx) => {
       if (data.clientId) {
         const existing = tx
@@ -168,7 +74,7 @@ export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: un
         if (existing) {
           if (existing.attendeeId !== attendee.id)
             throw new ServiceError("conflict", "That form was already used. Reload and try again.");
-          return { pitch: existing, created: false };
+          return { pitch: existing, created: null };
         }
       }
       if (!viewer.event.pitchingOpen && !viewer.isOrganiser) {
@@ -183,15 +89,16 @@ export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: un
           clientId: data.clientId ?? null,
           title: data.title,
           description: data.description,
+          descriptionHtml: renderMarkdown(data.description),
           tags: data.tags,
         })
         .returning()
         .get();
-      return { pitch: row, created: true };
+      return { pitch: row, created: nextVersion(tx, eventId) };
     },
     { behavior: "immediate" },
   );
-  if (created) ctx.publish.changed(eventId, "pitches", pitch.id);
+  if (created) publishChange(ctx, eventId, created, { pitchIds: [pitch.id] });
   return pitch;
 }
 
@@ -205,15 +112,23 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
       throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
     if (pitch.status !== "open")
       throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
-    return tx
+    const row = tx
       .update(pitches)
-      .set({ title: data.title, description: data.description, tags: data.tags, updatedAt: new Date().toISOString() })
+      .set({
+        title: data.title,
+        description: data.description,
+        descriptionHtml: renderMarkdown(data.description),
+        tags: data.tags,
+        updatedAt: new Date().toISOString(),
+      })
       .where(eq(pitches.id, pitch.id))
       .returning()
       .get();
+    return { row, version: nextVersion(tx, viewer.event.id) };
   });
-  ctx.publish.changed(viewer.event.id, "pitches", updated.id);
-  return updated;
+  // A placed session's title shows in the grid's conflicts too.
+  publishChange(ctx, viewer.event.id, updated.version, { pitchIds: [updated.row.id], grid: true });
+  return updated.row;
 }
 
 function closePitch(tx: Tx, pitch: Pitch, changes: Partial<Pitch>): { wasPlaced: boolean } {
@@ -230,15 +145,16 @@ export async function withdrawPitch(ctx: ServiceContext, viewer: Viewer, input: 
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const { pitchId } = validate(pitchIdSchema, input);
-  const { wasPlaced } = ctx.db.transaction((tx) => {
+  const version = ctx.db.transaction((tx) => {
     const pitch = findPitch(tx, viewer.event.id, pitchId);
     if (pitch.attendeeId !== attendee.id)
       throw new ServiceError("forbidden", "Only the person who pitched this session can withdraw it.");
     if (pitch.status !== "open") throw new ServiceError("conflict", "This pitch is no longer open.");
-    return closePitch(tx, pitch, { status: "withdrawn" });
+    closePitch(tx, pitch, { status: "withdrawn" });
+    return nextVersion(tx, viewer.event.id);
   });
-  ctx.publish.changed(viewer.event.id, "pitches", pitchId);
-  if (wasPlaced) ctx.publish.changed(viewer.event.id, "grid");
+  // Its votes stop counting against budgets: each voter's client works that out from the removal.
+  publishChange(ctx, viewer.event.id, version, { removedPitchIds: [pitchId] });
 }
 
 /**
@@ -291,7 +207,10 @@ export async function setVote(
     { behavior: "immediate" },
   );
   const blind = !talliesVisible(event, false);
-  if (result.changed) ctx.publish.tally(event.id, pitchId, result.tally, blind ? "organisers" : "everyone");
+  if (result.changed) {
+    ctx.facts.setTally(event.id, pitchId, result.tally);
+    ctx.publish.tally(event.id, pitchId, result.tally, blind ? "organisers" : "everyone");
+  }
   return {
     pitchId,
     voted: vote,
@@ -310,16 +229,15 @@ export async function hidePitch(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip });
   const { pitchId, reason } = validate(hidePitchSchema, input);
   const eventId = viewer.event.id;
-  const { wasPlaced } = ctx.db.transaction((tx) => {
+  const version = ctx.db.transaction((tx) => {
     const pitch = findPitch(tx, eventId, pitchId);
     if (pitch.status !== "open") throw new ServiceError("conflict", "Only an open pitch can be hidden.");
-    const outcome = closePitch(tx, pitch, { status: "hidden", hiddenReason: reason });
+    closePitch(tx, pitch, { status: "hidden", hiddenReason: reason });
     const released = tx.delete(votes).where(eq(votes.pitchId, pitchId)).returning().all().length;
     audit(tx, { eventId, action: "pitch.hide", targetId: pitchId, detail: { title: pitch.title, reason, released } });
-    return outcome;
+    return nextVersion(tx, eventId);
   });
-  ctx.publish.changed(eventId, "pitches", pitchId);
-  if (wasPlaced) ctx.publish.changed(eventId, "grid");
+  publishChange(ctx, eventId, version, { removedPitchIds: [pitchId] });
 }
 
 /** Organisers bring a hidden pitch back. */
@@ -328,13 +246,14 @@ export async function unhidePitch(ctx: ServiceContext, viewer: Viewer, input: un
   await ctx.limiter.consume({ ip: viewer.ip });
   const { pitchId } = validate(pitchIdSchema, input);
   const eventId = viewer.event.id;
-  ctx.db.transaction((tx) => {
+  const version = ctx.db.transaction((tx) => {
     const pitch = findPitch(tx, eventId, pitchId);
     if (pitch.status !== "hidden") throw new ServiceError("conflict", "That pitch is not hidden.");
     tx.update(pitches).set({ status: "open", hiddenReason: null }).where(eq(pitches.id, pitchId)).run();
     audit(tx, { eventId, action: "pitch.unhide", targetId: pitchId, detail: { title: pitch.title } });
+    return nextVersion(tx, eventId);
   });
-  ctx.publish.changed(eventId, "pitches", pitchId);
+  publishChange(ctx, eventId, version, { pitchIds: [pitchId], grid: true });
 }
 
 /**
@@ -389,13 +308,12 @@ export async function mergePitches(ctx: ServiceContext, viewer: Viewer, input: u
         targetId: intoId,
         detail: { from: from.title, into: into.title, votesMoved: newcomers.length },
       });
-      return tallyOf(tx, intoId);
+      return { votes: tallyOf(tx, intoId), version: nextVersion(tx, eventId) };
     },
     { behavior: "immediate" },
   );
-  ctx.publish.changed(eventId, "pitches");
-  ctx.publish.changed(eventId, "grid");
-  return { votes: tally };
+  publishChange(ctx, eventId, tally.version, { pitchIds: [fromId, intoId], grid: true, tallies: true });
+  return { votes: tally.votes };
 }
 
 /** Pitches for the organiser's moderation list, hidden ones included. */

@@ -3,6 +3,7 @@ import { type Room, type TimeSlot, placements, rooms, timeSlots } from "../../db
 import { checkNewSlot, toLocalDateTime } from "../domain/timeSlots";
 import { idSchema, roomSchema, timeSlotSchema } from "../schemas/event";
 import { audit } from "./audit.server";
+import { nextVersion, publishChange } from "./facts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { newId } from "./ids.server";
@@ -55,10 +56,10 @@ export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknow
       .returning()
       .get();
     audit(tx, { eventId, action: "room.add", targetId: created.id, detail: { name: data.name } });
-    return created;
+    return { created, version: nextVersion(tx, eventId) };
   });
-  ctx.publish.changed(eventId, "rooms");
-  return room;
+  publishChange(ctx, eventId, room.version, { rooms: true });
+  return room.created;
 }
 
 /** Removes a room; sessions placed in it go back to "Not scheduled yet". */
@@ -82,11 +83,10 @@ export async function removeRoom(
     const moved = tx.delete(placements).where(eq(placements.roomId, id)).returning().all().length;
     tx.delete(rooms).where(eq(rooms.id, id)).run();
     audit(tx, { eventId, action: "room.remove", targetId: id, detail: { name: room.name, unscheduled: moved } });
-    return moved;
+    return { moved, version: nextVersion(tx, eventId) };
   });
-  ctx.publish.changed(eventId, "rooms");
-  if (unscheduled > 0) ctx.publish.changed(eventId, "grid");
-  return { unscheduled };
+  publishChange(ctx, eventId, unscheduled.version, { rooms: true, grid: true });
+  return { unscheduled: unscheduled.moved };
 }
 
 export async function addTimeSlot(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<TimeSlot> {
@@ -109,10 +109,10 @@ export async function addTimeSlot(ctx: ServiceContext, viewer: Viewer, input: un
       .returning()
       .get();
     audit(tx, { eventId, action: "slot.add", targetId: created.id, detail: candidate });
-    return created;
+    return { created, version: nextVersion(tx, eventId) };
   });
-  ctx.publish.changed(eventId, "slots");
-  return slot;
+  publishChange(ctx, eventId, slot.version, { slots: true });
+  return slot.created;
 }
 
 /** Removes a time slot; sessions placed in it go back to "Not scheduled yet". */
@@ -139,11 +139,10 @@ export async function removeTimeSlot(
     const moved = tx.delete(placements).where(eq(placements.slotId, id)).returning().all().length;
     tx.delete(timeSlots).where(eq(timeSlots.id, id)).run();
     audit(tx, { eventId, action: "slot.remove", targetId: id, detail: { unscheduled: moved } });
-    return moved;
+    return { moved, version: nextVersion(tx, eventId) };
   });
-  ctx.publish.changed(eventId, "slots");
-  if (unscheduled > 0) ctx.publish.changed(eventId, "grid");
-  return { unscheduled };
+  publishChange(ctx, eventId, unscheduled.version, { slots: true, grid: true });
+  return { unscheduled: unscheduled.moved };
 }
 
 /** How many sessions each room and each slot holds, so removing one can say what it moves. */

@@ -580,8 +580,8 @@ describe("consent and the Chatham House rule", () => {
     expect(story?.text).toContain(`(${SPEAKER})`);
     expect(story?.text).toContain("Told by Yuri Consenting");
 
-    const follower = await follow(c, bob.client);
-    const changed = nextEvent(follower, "event:changed", (e) => e.scope === "items" && e.pitchId === session);
+    const follower = await watcher(c, session, bob.client);
+    const changed = nextEvent(follower, "session:state", (e) => e.pitchId === session && e.chathamHouse);
     expect(await command(c, c.organiser, session, { intent: "chatham", on: "true" })).toMatchObject({ status: 200 });
     await changed;
     expect(pitchFlags(session)?.chatham_house).toBe(1);

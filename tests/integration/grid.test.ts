@@ -288,7 +288,7 @@ describe("placing a session", () => {
   it("places a pitch into a room and slot: 200, a placements row, the table shows it, followers hear about it", async () => {
     const v = await venue();
     const watcher = await follow(v.c, v.bob.client);
-    const heard = nextEvent(watcher, "event:changed", (change) => change.scope === "grid");
+    const heard = nextEvent(watcher, "event:patch", (push) => push.patch.placements !== undefined);
 
     const response = await place(v.c, v.c.organiser, v.a, v.lab, v.s2);
     expect(response.status).toBe(200);
@@ -300,7 +300,10 @@ describe("placing a session", () => {
     ]);
     expect(auditActions(v.c.eventId)).toContain("grid.place");
     const [change] = await heard;
-    expect(change).toEqual({ eventId: v.c.eventId, scope: "grid" });
+    expect(change).toMatchObject({
+      eventId: v.c.eventId,
+      patch: { placements: [{ pitchId: v.a, roomId: v.lab, slotId: v.s2, pinned: false }], conflicts: [] },
+    });
 
     // Everyone sees it in the table: room columns Hall, Lab; the session in Lab at 10:30.
     for (const who of [v.c.organiser, v.bob.client, new HttpClient(server.url)]) {
@@ -580,7 +583,7 @@ describe("unscheduling and pinning", () => {
     const v = await venue();
     await placed(v.c, v.a, v.hall, v.s1);
     const watcher = await follow(v.c);
-    const heard = nextEvent(watcher, "event:changed", (change) => change.scope === "grid");
+    const heard = nextEvent(watcher, "event:patch", (push) => push.patch.placements !== undefined);
     const response = await gridPost(v.c, v.c.organiser, { intent: "unplace", pitchId: v.a });
     expect(response.status).toBe(200);
     await heard;
@@ -671,7 +674,7 @@ describe("suggest and apply", () => {
     expect(slotOfPitch[v.b]).not.toBe(slotOfPitch[v.d]);
 
     const watcher = await follow(v.c);
-    const heard = nextEvent(watcher, "event:changed", (change) => change.scope === "grid");
+    const heard = nextEvent(watcher, "event:patch", (push) => push.patch.placements !== undefined);
     const response = await apply(v.c, version, cellsJson);
     expect(response.status).toBe(200);
     expect(decodeHtml(await response.text())).toContain("Suggestion applied: 4 sessions placed.");
@@ -805,7 +808,7 @@ describe("removing rooms and slots", () => {
     await placed(v.c, v.b, v.hall, v.s2);
     await placed(v.c, v.g, v.lab, v.s1);
     const watcher = await follow(v.c);
-    const heard = nextEvent(watcher, "event:changed", (change) => change.scope === "grid");
+    const heard = nextEvent(watcher, "event:patch", (push) => push.patch.placements !== undefined);
     const response = await v.c.admin({ intent: "remove-room", roomId: v.hall });
     expect(response.status).toBe(200);
     expect(decodeHtml(await response.text())).toContain("2 session(s) moved back to “Not scheduled yet”.");

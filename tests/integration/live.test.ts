@@ -56,13 +56,13 @@ describe("event:join", () => {
   it("acks a visitor with the event id and no roles", async () => {
     const { slug, eventId } = await camp();
     const socket = await connect();
-    expect(await join(socket, { slug })).toEqual({ ok: true, eventId, isOrganiser: false, attendeeId: null });
+    expect(await join(socket, { slug })).toMatchObject({ ok: true, eventId, isOrganiser: false, attendeeId: null });
   });
 
   it("recognises the organiser from the cookie", async () => {
     const { slug, eventId, organiser } = await camp();
     const socket = await connect(organiser);
-    expect(await join(socket, { slug })).toEqual({ ok: true, eventId, isOrganiser: true, attendeeId: null });
+    expect(await join(socket, { slug })).toMatchObject({ ok: true, eventId, isOrganiser: true, attendeeId: null });
   });
 
   it("recognises an attendee from the cookie", async () => {
@@ -71,7 +71,7 @@ describe("event:join", () => {
     const attendee = db.get<{ id: string }>("select id from attendees where event_id = ? and name = 'Priya'", eventId);
     expect(attendee?.id).toBeTruthy();
     const socket = await connect(priya);
-    expect(await join(socket, { slug })).toEqual({ ok: true, eventId, isOrganiser: false, attendeeId: attendee?.id });
+    expect(await join(socket, { slug })).toMatchObject({ ok: true, eventId, isOrganiser: false, attendeeId: attendee?.id });
   });
 
   it("gives an attendee of one event no identity in another", async () => {
@@ -79,7 +79,7 @@ describe("event:join", () => {
     const b = await camp();
     const priya = await joinAs(server.url, a.slug, "Priya");
     const socket = await connect(priya);
-    expect(await join(socket, { slug: b.slug })).toEqual({
+    expect(await join(socket, { slug: b.slug })).toMatchObject({
       ok: true,
       eventId: b.eventId,
       isOrganiser: false,
@@ -93,7 +93,7 @@ describe("event:join", () => {
     const [payload] = decodeURIComponent(organiser.cookies.get("unconf") ?? "").split(".");
     forger.cookies.set("unconf", encodeURIComponent(`${payload}.forgedsignature`));
     const socket = await connect(forger);
-    expect(await join(socket, { slug })).toEqual({ ok: true, eventId, isOrganiser: false, attendeeId: null });
+    expect(await join(socket, { slug })).toMatchObject({ ok: true, eventId, isOrganiser: false, attendeeId: null });
   });
 
   it("answers an unknown slug with ok:false and a message", async () => {
@@ -132,13 +132,13 @@ describe("event:join", () => {
     const { slug, eventId, organiser } = await camp({ passcode: "secret-door" });
     const visitor = new HttpClient(server.url);
     expect((await visitor.post(`/e/${slug}/passcode`, { passcode: "secret-door" })).status).toBe(302);
-    expect(await join(await connect(visitor), { slug })).toEqual({
+    expect(await join(await connect(visitor), { slug })).toMatchObject({
       ok: true,
       eventId,
       isOrganiser: false,
       attendeeId: null,
     });
-    expect(await join(await connect(organiser), { slug })).toEqual({
+    expect(await join(await connect(organiser), { slug })).toMatchObject({
       ok: true,
       eventId,
       isOrganiser: true,
@@ -147,42 +147,61 @@ describe("event:join", () => {
   });
 });
 
-describe("event:changed", () => {
-  it("tells a joined socket that rooms changed when the organiser adds one over HTTP", async () => {
+describe("event:patch", () => {
+  it("pushes the change itself, versioned: a room added over HTTP arrives as the new room list", async () => {
     const { slug, eventId, organiser } = await camp();
     const socket = await connect();
-    expect(await join(socket, { slug })).toMatchObject({ ok: true });
-    const changed = nextEvent(socket, "event:changed");
+    const joined = await join(socket, { slug });
+    expect(joined).toMatchObject({ ok: true, version: 0, tallies: {} });
+    const pushed = nextEvent(socket, "event:patch");
     expect(
       (await organiser.post(`/e/${slug}/admin`, { intent: "add-room", name: "Atrium", capacity: "80" })).status,
     ).toBe(200);
-    expect(await changed).toEqual([{ eventId, scope: "rooms" }]);
+    const [push] = await pushed;
+    expect(push).toMatchObject({ eventId, version: 1 });
+    expect(push.patch.rooms).toEqual([{ id: expect.any(String), name: "Atrium", capacity: 80 }]);
+    expect(push.patch.pitches).toBeUndefined();
   });
 
-  it("sends the scope of each kind of change", async () => {
+  it("carries each kind of change as data, one version at a time", async () => {
     const { slug, eventId, organiser } = await camp();
     const socket = await connect();
     await join(socket, { slug });
-    const cases: Array<[Record<string, string>, string]> = [
-      [{ intent: "add-slot", starts: "10:00", ends: "10:45" }, "slots"],
-      [{ intent: "open-voting" }, "event"],
-      [{ intent: "voting-settings", votesPerAttendee: "4" }, "event"],
-      [{ intent: "close-pitching" }, "event"],
+    const cases: Array<[Record<string, string>, (patch: Record<string, unknown>) => void]> = [
+      [
+        { intent: "add-slot", starts: "10:00", ends: "10:45" },
+        (patch) => expect(patch.slots).toEqual([expect.objectContaining({ kind: "sessions", label: "" })]),
+      ],
+      [{ intent: "open-voting" }, (patch) => expect(patch.settings).toMatchObject({ votingOpen: true })],
+      [
+        { intent: "voting-settings", votesPerAttendee: "4" },
+        (patch) => expect(patch.settings).toMatchObject({ votesPerAttendee: 4 }),
+      ],
+      [{ intent: "close-pitching" }, (patch) => expect(patch.settings).toMatchObject({ pitchingOpen: false })],
     ];
-    for (const [fields, scope] of cases) {
-      const changed = nextEvent(socket, "event:changed");
+    let version = 0;
+    for (const [fields, check] of cases) {
+      const pushed = nextEvent(socket, "event:patch");
       expect((await organiser.post(`/e/${slug}/admin`, fields)).status, fields.intent).toBe(200);
-      expect(await changed, fields.intent).toEqual([{ eventId, scope }]);
+      const [push] = await pushed;
+      version++;
+      expect(push, fields.intent).toMatchObject({ eventId, version });
+      check(push.patch as Record<string, unknown>);
     }
+    expect(db.eventBySlug(slug)).toMatchObject({ version });
   });
 
   it("reaches every follower of the event, organiser included", async () => {
     const { slug, eventId, organiser } = await camp();
     const followers = [await connect(organiser), await connect(), await connect()];
     for (const socket of followers) await join(socket, { slug });
-    const arrivals = followers.map((socket) => nextEvent(socket, "event:changed"));
+    const arrivals = followers.map((socket) => record(socket, "event:patch"));
     await organiser.post(`/e/${slug}/admin`, { intent: "add-room", name: "Hall", capacity: "20" });
-    for (const arrival of arrivals) expect(await arrival).toEqual([{ eventId, scope: "rooms" }]);
+    await settle();
+    for (const arrival of arrivals) {
+      expect(arrival.seen).toHaveLength(1);
+      expect(arrival.seen[0]?.[0]).toMatchObject({ eventId, version: 1, patch: { rooms: [{ name: "Hall" }] } });
+    }
   });
 
   it("sends nothing to a socket that did not join, or joined another event", async () => {
@@ -193,10 +212,10 @@ describe("event:changed", () => {
     const bystander = await connect();
     const elsewhere = await connect();
     await join(elsewhere, { slug: other.slug });
-    const seenByBystander = record(bystander, "event:changed");
-    const seenElsewhere = record(elsewhere, "event:changed");
+    const seenByBystander = record(bystander, "event:patch");
+    const seenElsewhere = record(elsewhere, "event:patch");
 
-    const delivered = nextEvent(follower, "event:changed");
+    const delivered = nextEvent(follower, "event:patch");
     await organiser.post(`/e/${slug}/admin`, { intent: "add-room", name: "Atrium", capacity: "80" });
     await delivered;
     await settle();
@@ -204,17 +223,18 @@ describe("event:changed", () => {
     expect(seenElsewhere.seen).toEqual([]);
   });
 
-  it("sends nothing after a refused action", async () => {
+  it("sends nothing, and keeps the version, after a refused action", async () => {
     const { slug, organiser } = await camp();
     const socket = await connect();
     await join(socket, { slug });
-    const seen = record(socket, "event:changed");
+    const seen = record(socket, "event:patch");
     expect((await organiser.post(`/e/${slug}/admin`, { intent: "add-room", name: "", capacity: "0" })).status).toBe(
       400,
     );
     expect((await new HttpClient(server.url).post(`/e/${slug}/admin`, { intent: "open-voting" })).status).toBe(403);
     await settle();
     expect(seen.seen).toEqual([]);
+    expect(db.eventBySlug(slug)).toMatchObject({ version: 0 });
   });
 
   it("follows only the last event a socket joined", async () => {
@@ -223,24 +243,24 @@ describe("event:changed", () => {
     const socket = await connect();
     expect(await join(socket, { slug: a.slug })).toMatchObject({ ok: true, eventId: a.eventId });
     expect(await join(socket, { slug: b.slug })).toMatchObject({ ok: true, eventId: b.eventId });
-    const seen = record(socket, "event:changed");
+    const seen = record(socket, "event:patch");
 
-    const fromB = nextEvent(socket, "event:changed");
+    const fromB = nextEvent(socket, "event:patch");
     await a.organiser.post(`/e/${a.slug}/admin`, { intent: "add-room", name: "A room", capacity: "5" });
     await b.organiser.post(`/e/${b.slug}/admin`, { intent: "add-room", name: "B room", capacity: "5" });
-    expect(await fromB).toEqual([{ eventId: b.eventId, scope: "rooms" }]);
+    expect((await fromB)[0]).toMatchObject({ eventId: b.eventId, version: 1 });
     await settle();
-    expect(seen.seen).toEqual([[{ eventId: b.eventId, scope: "rooms" }]]);
+    expect(seen.seen.map(([push]) => push.eventId)).toEqual([b.eventId]);
   });
 
   it("keeps a refused private join out of the event's room", async () => {
     const { slug, organiser } = await camp({ passcode: "secret-door" });
     const outsider = await connect();
     expect(await join(outsider, { slug })).toMatchObject({ ok: false });
-    const seen = record(outsider, "event:changed");
+    const seen = record(outsider, "event:patch");
     const insider = await connect(organiser);
     await join(insider, { slug });
-    const delivered = nextEvent(insider, "event:changed");
+    const delivered = nextEvent(insider, "event:patch");
     await organiser.post(`/e/${slug}/admin`, { intent: "add-room", name: "Vault", capacity: "3" });
     await delivered;
     await settle();

@@ -631,7 +631,7 @@ describe("voting", () => {
     expect(await textOf(response)).toContain("Join the event first");
     const socket = await connect(olga.client);
     const joined: Ack<JoinedEvent> = await socket.timeout(3000).emitWithAck("event:join", { slug: c.slug });
-    expect(joined).toEqual({ ok: true, eventId: c.eventId, isOrganiser: false, attendeeId: null });
+    expect(joined).toMatchObject({ ok: true, eventId: c.eventId, isOrganiser: false, attendeeId: null });
     expect(await socketVote(socket, id)).toEqual({
       ok: false,
       error: "Join the event first: enter your name (or leave it blank).",
@@ -830,34 +830,46 @@ describe("live tallies", () => {
     expect(talliesOnPage(organiserPage)).toEqual({ [id]: "1 vote", [another]: "1 vote" });
     expect(organiserPage).not.toContain("Tally hidden");
 
-    const changed = nextEvent(attendeeSocket, "event:changed", (e) => e.scope === "event");
+    const changed = nextEvent(attendeeSocket, "event:patch", (e) => e.patch.settings !== undefined);
     expect((await c.admin({ intent: "close-voting" })).status).toBe(200);
-    await changed;
+    // The blind vote ended: the push itself reveals the counts to attendees.
+    expect((await changed)[0].patch.tallies).toEqual({ [id]: 1, [another]: 1 });
     const after = await eventPage(c, ann.client);
     expect(talliesOnPage(after)).toEqual({ [id]: "1 vote", [another]: "1 vote" });
     expect(after).not.toContain("Tally hidden");
   });
 
-  it("announces new pitches, edits and withdrawals to other sockets as event:changed with scope pitches", async () => {
+  it("pushes new pitches, edits and withdrawals to other sockets as versioned patches carrying the pitch", async () => {
     const c = await camp();
     const ann = await attendee(c);
     const bob = await attendee(c);
     const watcher = await follow(c, bob.client);
     const visitor = await follow(c);
 
-    const created = nextEvent(watcher, "event:changed", (e) => e.scope === "pitches");
-    const visitorCreated = nextEvent(visitor, "event:changed", (e) => e.scope === "pitches");
+    const created = nextEvent(watcher, "event:patch", (e) => e.patch.pitches !== undefined);
+    const visitorCreated = nextEvent(visitor, "event:patch", (e) => e.patch.pitches !== undefined);
     const id = await pitch(c, ann, "Fresh");
-    expect(await created).toEqual([{ eventId: c.eventId, scope: "pitches", pitchId: id }]);
-    expect(await visitorCreated).toEqual([{ eventId: c.eventId, scope: "pitches", pitchId: id }]);
+    const fresh = {
+      id,
+      title: "Fresh",
+      tags: [],
+      pitcherName: expect.any(String),
+      status: "open",
+      mergedIntoId: null,
+      createdAt: expect.any(String),
+      descriptionHtml: expect.any(String),
+    };
+    const [createdPush] = await created;
+    expect(createdPush).toMatchObject({ eventId: c.eventId, patch: { pitches: [fresh] } });
+    expect((await visitorCreated)[0]).toEqual(createdPush);
 
-    const edited = nextEvent(watcher, "event:changed", (e) => e.scope === "pitches");
+    const edited = nextEvent(watcher, "event:patch", (e) => e.version === createdPush.version + 1);
     expect((await ann.client.post(`/e/${c.slug}/pitch/${id}`, { title: "Fresher", tags: "" })).status).toBe(302);
-    expect(await edited).toEqual([{ eventId: c.eventId, scope: "pitches", pitchId: id }]);
+    expect((await edited)[0].patch.pitches).toEqual([{ ...fresh, title: "Fresher" }]);
 
-    const withdrawn = nextEvent(watcher, "event:changed", (e) => e.scope === "pitches");
+    const withdrawn = nextEvent(watcher, "event:patch", (e) => e.version === createdPush.version + 2);
     expect((await ann.client.post(`/e/${c.slug}?index`, { intent: "withdraw", pitchId: id })).status).toBe(200);
-    expect(await withdrawn).toEqual([{ eventId: c.eventId, scope: "pitches", pitchId: id }]);
+    expect((await withdrawn)[0].patch).toMatchObject({ removedPitchIds: [id], placements: [] });
   });
 
   it("announces nothing for a refused pitch or a resubmitted form", async () => {
@@ -867,7 +879,7 @@ describe("live tallies", () => {
     const clientId = freshClientId();
     await pitch(c, ann, "Once", { clientId });
     await settle();
-    const seen = record(watcher, "event:changed");
+    const seen = record(watcher, "event:patch");
     expect((await postPitch(c, ann.client, { title: "Once", clientId })).status).toBe(302);
     expect((await postPitch(c, ann.client, { title: "" })).status).toBe(400);
     await settle();
@@ -880,7 +892,7 @@ describe("live tallies", () => {
     const other = await camp();
     const ann = await attendee(c);
     const elsewhere = await follow(other);
-    const changes = record(elsewhere, "event:changed");
+    const changes = record(elsewhere, "event:patch");
     const tallies = record(elsewhere, "votes:tallies");
     const id = await pitch(c, ann, "Mine");
     await openVoting(c);
@@ -913,12 +925,14 @@ describe("merging", () => {
     }
     expect(votesLeftOnPage(await eventPage(c, v2.client))).toBe(1);
     const watcher = await follow(c);
-    const changed = nextEvent(watcher, "event:changed", (e) => e.scope === "pitches");
+    const changed = nextEvent(watcher, "event:patch", (e) => e.patch.pitches !== undefined);
 
     const response = await c.admin({ intent: "merge-pitches", fromId: a, intoId: b });
     expect(response.status).toBe(200);
     expect(await textOf(response)).toContain("Merged. The kept pitch now has 3 votes.");
-    await changed;
+    const [merged] = await changed;
+    expect(merged.patch.pitches?.find((p) => p.id === a)).toMatchObject({ status: "merged", mergedIntoId: b });
+    expect(merged.patch.tallies?.[b]).toBe(3);
 
     expect(votersOf(b)).toEqual([v1.id, v2.id, v3.id].sort());
     expect(voteCount(a)).toBe(0);
@@ -981,7 +995,7 @@ describe("hiding", () => {
     await openVoting(c);
     expect((await vote(c, bob.client, spam)).status).toBe(200);
     const watcher = await follow(c, bob.client);
-    const changed = nextEvent(watcher, "event:changed", (e) => e.scope === "pitches" && e.pitchId === spam);
+    const changed = nextEvent(watcher, "event:patch", (e) => e.patch.removedPitchIds?.includes(spam) ?? false);
 
     const response = await c.admin({ intent: "hide-pitch", pitchId: spam, reason: "  Advertising  " });
     expect(response.status).toBe(200);

@@ -19,6 +19,7 @@ import { eventMarkdown, sessionMarkdown } from "../../app/domain/export/markdown
 import { c3vocJson, frabXml } from "../../app/domain/export/schedule.server";
 import { wxr } from "../../app/domain/export/wxr.server";
 import { postsZip } from "../../app/domain/export/zip.server";
+import { createFactsCache } from "../../app/services/facts.server";
 import type { ServiceContext } from "../../app/services/context.server";
 import { isServiceError } from "../../app/services/errors";
 import { buildExportModel, importEvent, scheduleCalendar, stableUuid } from "../../app/services/export.server";
@@ -42,6 +43,7 @@ beforeEach(() => {
     db,
     // Exports publish nothing; every publisher method is a no-op here.
     publish: new Proxy({}, { get: () => () => {} }) as ServiceContext["publish"],
+    facts: createFactsCache(),
     limiter: { consume: async () => {}, consumeGuess: async () => {} },
     logger: pino({ level: "silent" }),
     identityCookie: undefined as never,

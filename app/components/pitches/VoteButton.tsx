@@ -1,4 +1,6 @@
 import { useFetcher } from "@remix-run/react";
+import { useEffect } from "react";
+import { useLive } from "../../realtime/LiveChannel";
 
 /**
  * A toggle that sends the wanted state (vote or take back), so a retry never
@@ -18,7 +20,15 @@ export function VoteButton({
   voted: boolean;
   disabled: boolean;
 }) {
-  const fetcher = useFetcher<{ intent: string; error?: string }>({ key: `vote-${pitchId}` });
+  const fetcher = useFetcher<{ intent: string; error?: string; pitchId?: string; voted?: boolean }>({
+    key: `vote-${pitchId}`,
+  });
+  const { setMyVote } = useLive();
+  // The answer is the voter's own news of the vote (the page does not reload for it).
+  useEffect(() => {
+    const answer = fetcher.data;
+    if (answer?.pitchId === pitchId && typeof answer.voted === "boolean") setMyVote(pitchId, answer.voted);
+  }, [fetcher.data, pitchId, setMyVote]);
   const pending = fetcher.formData?.get("vote");
   const pressed = pending === undefined || pending === null ? voted : pending === "true";
   const error = fetcher.state === "idle" ? fetcher.data?.error : undefined;
