@@ -2,7 +2,9 @@ import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, 
 import type { TallyUpdate } from "./contract";
 import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withMyVote } from "./eventState";
 import type { EventPatchPush } from "./facts";
+import { OUTBOX_EVENT, readEventOutbox, unsentCount, unsentText } from "./outbox";
 import type { ClientSocket } from "./socket.client";
+import { type AckedListener, useOutboxSender } from "./useOutboxSender";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -17,6 +19,8 @@ interface LiveValue {
   setMyVote(pitchId: string, voted: boolean): void;
   /** Called after each applied push (the organiser console reloads its own data). */
   onPatch(listener: () => void): () => void;
+  /** Called when the outbox sender got an item acknowledged (its own page shows it at once, editable). */
+  onAcked(listener: AckedListener): () => void;
 }
 
 const LiveContext = createContext<LiveValue>({
@@ -26,6 +30,7 @@ const LiveContext = createContext<LiveValue>({
   event: null,
   setMyVote: () => {},
   onPatch: () => () => {},
+  onAcked: () => () => {},
 });
 
 export const useLive = () => useContext(LiveContext);
@@ -198,6 +203,12 @@ export function LiveChannel({
       commit({ ...eventRef.current, tallies: applyTallies(eventRef.current.tallies, update.tallies) });
     };
     const onOffline = () => setState("offline");
+    // Back online: the old connection may be half-open and never say so. Start a fresh one and rejoin.
+    const onOnline = () => {
+      if (cancelled || !active) return;
+      setState("reconnecting");
+      active.disconnect().connect();
+    };
 
     import("./socket.client").then(({ getSocket }) => {
       if (cancelled) return;
@@ -208,6 +219,7 @@ export function LiveChannel({
       active.on("event:patch", onPatch);
       active.on("votes:tallies", onTallies);
       window.addEventListener("offline", onOffline);
+      window.addEventListener("online", onOnline);
       if (active.connected) onConnect();
     });
 
@@ -218,6 +230,7 @@ export function LiveChannel({
       clearTimeout(refetchTimer);
       clearTimeout(joinTimer);
       window.removeEventListener("offline", onOffline);
+      window.removeEventListener("online", onOnline);
       if (active) {
         active.off("connect", onConnect);
         active.off("disconnect", onDisconnect);
@@ -232,6 +245,8 @@ export function LiveChannel({
     lastIdentity.current = identityKey;
     socket?.disconnect().connect();
   }, [identityKey, socket]);
+
+  const { onAcked } = useOutboxSender(slug, socket, state === "live");
 
   const value = useMemo<LiveValue>(
     () => ({
@@ -250,8 +265,9 @@ export function LiveChannel({
         patchListeners.current.add(listener);
         return () => patchListeners.current.delete(listener);
       },
+      onAcked,
     }),
-    [state, epoch, socket, event],
+    [state, epoch, socket, event, onAcked],
   );
   return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
 }
@@ -269,6 +285,26 @@ export function LiveIndicator() {
   return (
     <span className="live" data-state={state} role="status" aria-live="polite">
       {labels[state]}
+    </span>
+  );
+}
+
+/** "N notes not sent yet" in the header of every page of the event, until the outbox is empty. */
+export function UnsentNotes({ slug }: { slug: string }) {
+  const [count, setCount] = useState(0);
+  useEffect(() => {
+    const read = () => setCount(unsentCount(readEventOutbox(slug)));
+    read();
+    window.addEventListener(OUTBOX_EVENT, read);
+    window.addEventListener("storage", read);
+    return () => {
+      window.removeEventListener(OUTBOX_EVENT, read);
+      window.removeEventListener("storage", read);
+    };
+  }, [slug]);
+  return (
+    <span className="unsent" role="status" aria-live="polite">
+      {count > 0 ? unsentText(count) : ""}
     </span>
   );
 }

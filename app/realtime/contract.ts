@@ -79,11 +79,20 @@ export interface SessionState {
   items?: ItemView[];
 }
 
+/** The `session:watch` ack: presence, and what a page compares with what it holds (a stamp of the items). */
+export interface WatchedSession {
+  viewers: number;
+  chathamHouse: boolean;
+  notesLocked: boolean;
+  /** Changes whenever the session's shown items change; a page whose items carry another stamp reloads them. */
+  stamp: string;
+}
+
 export const watchSessionPayload = z.object({ pitchId: z.string().min(1).max(64) });
 
 export interface ClientToServerEvents {
   /** Follow one session's captured items and presence. */
-  "session:watch": (payload: { pitchId: string }, ack: (result: Ack<{ viewers: number }>) => void) => void;
+  "session:watch": (payload: { pitchId: string }, ack: (result: Ack<WatchedSession>) => void) => void;
   /** Add a captured item; `id` is made by the client, so a retry is stored once. */
   "item:add": (
     payload: Record<string, unknown>,

@@ -181,7 +181,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trustPro
       command("session:watch", async (payload) => {
         const { pitchId } = watchSessionPayload.parse(payload);
         if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) first.");
-        checkWatch(ctx, await viewerOf(socket, socket.data.slug), pitchId);
+        const session = checkWatch(ctx, await viewerOf(socket, socket.data.slug), pitchId);
         for (const room of socket.rooms) {
           if (room.startsWith("session:") && room !== sessionRoom(pitchId)) {
             await socket.leave(room);
@@ -189,7 +189,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trustPro
           }
         }
         await socket.join(sessionRoom(pitchId));
-        return { viewers: announcePresence(pitchId) };
+        return { viewers: announcePresence(pitchId), ...session };
       }),
     );
 

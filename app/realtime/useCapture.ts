@@ -1,7 +1,8 @@
+import { useRevalidator } from "@remix-run/react";
 import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ItemView, SessionState } from "./contract";
 import { useLive } from "./LiveChannel";
-import { type PendingItem, readOutbox, writeOutbox } from "./outbox";
+import { OUTBOX_EVENT, type PendingItem, readOutbox, updateOutbox } from "./outbox";
 
 export interface ShownItem extends ItemView {
   mine: boolean;
@@ -16,18 +17,20 @@ export interface ShownItem extends ItemView {
 }
 
 const ACK_TIMEOUT_MS = 5000;
-const RETRY_MS = 4000;
 
 /**
  * A session's captured items, live: the loader's list, plus items pushed by
- * the server, plus this browser's outbox ("Not sent yet"). The outbox is sent
- * over the socket whenever the event channel is live; an acknowledgement that
- * times out means the connection cannot be trusted (half-open sockets are
- * common on venue Wi-Fi), so the socket is reconnected and the item re-sent
- * with the same id.
+ * the server, plus this browser's outbox for the session ("Not sent yet").
+ * The event's outbox sender (LiveChannel) does the sending; an item it gets
+ * acknowledged shows here at once as this person's own, editable.
  */
-export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[]) {
-  const { socket, state, epoch } = useLive();
+export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[], stamp: string) {
+  const { socket, state, epoch, onAcked } = useLive();
+  const stampRef = useRef(stamp);
+  stampRef.current = stamp;
+  const revalidator = useRevalidator();
+  const revalidateRef = useRef(revalidator.revalidate);
+  revalidateRef.current = revalidator.revalidate;
   const [pending, setPending] = useState<PendingItem[]>([]);
   // Each pushed item remembers which page data it arrived on top of: once fresher page data holds
   // the same item, the page data wins (it reflects later changes such as the Chatham House rule).
@@ -38,55 +41,42 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
   const [viewers, setViewers] = useState<number | null>(null);
   // The rule and lock as last pushed, over the page data they arrived on (fresher page data wins).
   const [sessionState, setSessionState] = useState<{ state: SessionState; base: ShownItem[] } | null>(null);
-  const flushing = useRef(false);
-  const pendingRef = useRef<PendingItem[]>([]);
 
-  const savePending = useCallback(
-    (next: PendingItem[]) => {
-      pendingRef.current = next;
-      setPending(next);
-      writeOutbox(slug, pitchId, next);
-    },
-    [slug, pitchId],
-  );
-
+  // The outbox is the truth for what waits: read it now and whenever it changes (this tab or another).
   useEffect(() => {
-    const stored = readOutbox(slug, pitchId);
-    pendingRef.current = stored;
-    setPending(stored);
+    const read = () => setPending(readOutbox(slug, pitchId));
+    read();
+    window.addEventListener(OUTBOX_EVENT, read);
+    window.addEventListener("storage", read);
+    return () => {
+      window.removeEventListener(OUTBOX_EVENT, read);
+      window.removeEventListener("storage", read);
+    };
   }, [slug, pitchId]);
 
-  const flush = useCallback(async () => {
-    if (!socket || state !== "live" || flushing.current) return;
-    flushing.current = true;
-    try {
-      for (const item of pendingRef.current.filter((p) => !p.error)) {
-        const { queuedAt: _queuedAt, error: _error, ...payload } = item;
-        let result: Awaited<ReturnType<typeof socket.emitWithAck<"item:add">>>;
-        try {
-          result = await socket.timeout(ACK_TIMEOUT_MS).emitWithAck("item:add", payload);
-        } catch {
-          socket.disconnect().connect();
-          return;
-        }
-        if (result.ok) {
-          setUpserts((current) => ({
-            ...current,
-            [item.id]: { item: { ...result.item, mine: true }, base: baseRef.current },
-          }));
-          savePending(pendingRef.current.filter((p) => p.id !== item.id));
-        } else if (/^Slow down/.test(result.error)) {
-          return;
-        } else {
-          savePending(pendingRef.current.map((p) => (p.id === item.id ? { ...p, error: result.error } : p)));
-        }
-      }
-    } finally {
-      flushing.current = false;
-    }
-  }, [socket, state, savePending]);
+  useEffect(
+    () =>
+      onAcked((item, sent) => {
+        if (sent.pitchId !== pitchId) return;
+        const own = {
+          text: sent.text,
+          blocker: sent.blocker,
+          impact: sent.impact,
+          helped: sent.helped,
+          saidBy: sent.saidBy,
+          saidByConsent: sent.saidByConsent,
+        };
+        setUpserts((current) => ({
+          ...current,
+          [item.id]: { item: { ...item, mine: true, own }, base: baseRef.current },
+        }));
+      }),
+    [onAcked, pitchId],
+  );
 
-  // Follow the session after every (re)join, then send what waits.
+  // Follow the session after every (re)join. Nothing is replayed, so a page whose items are not
+  // those of the stamp (it missed something while away) reloads them: only this session's watchers.
+  const watchedOnce = useRef(false);
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch marks a new join
   useEffect(() => {
     if (!socket || state !== "live") return;
@@ -94,12 +84,17 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
       .timeout(ACK_TIMEOUT_MS)
       .emitWithAck("session:watch", { pitchId })
       .then((result) => {
-        if (result.ok) setViewers(result.viewers);
+        if (!result.ok) return;
+        setViewers(result.viewers);
+        const { chathamHouse, notesLocked } = result;
+        setSessionState({ state: { pitchId, chathamHouse, notesLocked }, base: baseRef.current });
+        if (watchedOnce.current || result.stamp !== stampRef.current) {
+          new Promise<void>((resolve) => resolve(revalidateRef.current())).catch(() => {});
+        }
+        watchedOnce.current = true;
       })
       .catch(() => {});
-    void flush();
-  }, [socket, state, epoch, pitchId, flush]);
-
+  }, [socket, state, epoch, pitchId]);
   useEffect(() => {
     if (!socket) return;
     const onUpsert = (u: { pitchId: string; item: ItemView }) => {
@@ -140,24 +135,21 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     };
   }, [socket, pitchId]);
 
-  // While something waits, keep trying (a rate limit or a lost connection clears by itself).
-  useEffect(() => {
-    if (!pending.some((p) => !p.error)) return;
-    const timer = setInterval(() => void flush(), RETRY_MS);
-    return () => clearInterval(timer);
-  }, [pending, flush]);
-
   const enqueue = useCallback(
-    (item: PendingItem) => {
-      savePending([...pendingRef.current, item]);
-      void flush();
-    },
-    [savePending, flush],
+    (item: PendingItem) => updateOutbox(slug, pitchId, (items) => [...items, item]),
+    [slug, pitchId],
   );
 
   const discard = useCallback(
-    (id: string) => savePending(pendingRef.current.filter((p) => p.id !== id)),
-    [savePending],
+    (id: string) => updateOutbox(slug, pitchId, (items) => items.filter((p) => p.id !== id)),
+    [slug, pitchId],
+  );
+
+  /** Changes what an unsent item will say (it keeps its id, so it is still stored once). */
+  const editPending = useCallback(
+    (id: string, fields: Partial<Pick<PendingItem, "text" | "blocker" | "impact" | "helped">>) =>
+      updateOutbox(slug, pitchId, (items) => items.map((p) => (p.id === id ? { ...p, ...fields } : p))),
+    [slug, pitchId],
   );
 
   const items = useMemo(() => {
@@ -166,7 +158,7 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     for (const { item, base } of Object.values(upserts)) {
       const known = byId.get(item.id);
       if (known && base !== fromLoader) continue;
-      byId.set(item.id, { ...item, mine: known?.mine || item.mine, own: known?.own });
+      byId.set(item.id, { ...item, mine: known?.mine || item.mine, own: item.own ?? known?.own });
     }
     for (const id of removed) byId.delete(id);
     return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
@@ -180,6 +172,7 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     viewers,
     enqueue,
     discard,
+    editPending,
     /** The Chatham House rule and lock as pushed since the page data, or null. */
     pushedState,
   };

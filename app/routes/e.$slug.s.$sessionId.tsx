@@ -3,6 +3,7 @@ import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run
 import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
 import { ItemList } from "../components/capture/ItemList";
+import { LockedDraft } from "../components/capture/LockedDraft";
 import { formatRange } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import type { LiveEvent } from "../realtime/eventState";
@@ -117,9 +118,7 @@ function liveFacts(live: LiveEvent, loaded: { id: string }) {
     descriptionHtml: pitch.descriptionHtml,
     mergedIntoId: pitch.mergedIntoId,
     where:
-      slot && room
-        ? { room: room.name, localStart: slot.localStart, localEnd: slot.localEnd, kind: slot.kind }
-        : null,
+      slot && room ? { room: room.name, localStart: slot.localStart, localEnd: slot.localEnd, kind: slot.kind } : null,
   };
 }
 
@@ -128,7 +127,12 @@ export default function SessionPage() {
   const actionData = useActionData<typeof action>() as
     | { error?: string; notice?: string; values?: Record<string, string> }
     | undefined;
-  const { items, pending, viewers, enqueue, discard, pushedState } = useCapture(slug, page.session.id, page.items);
+  const { items, pending, viewers, enqueue, discard, editPending, pushedState } = useCapture(
+    slug,
+    page.session.id,
+    page.items,
+    page.stamp,
+  );
   const session = { ...page.session, ...liveFacts(useLiveEvent(), page.session) };
   const chathamHouse = pushedState?.chathamHouse ?? session.chathamHouse;
   const notesLocked = pushedState?.notesLocked ?? session.notesLocked;
@@ -183,11 +187,15 @@ export default function SessionPage() {
 
       <div className="capture-layout">
         {notesLocked ? (
-          <p className="notice" role="status">
-            The notes of this session are locked: they can be read but not changed.
-          </p>
+          <LockedDraft slug={slug} pitchId={session.id} />
         ) : canCapture ? (
-          <CaptureForm pitchId={session.id} fallbackId={fallbackId} onAdd={enqueue} initial={actionData?.values} />
+          <CaptureForm
+            slug={slug}
+            pitchId={session.id}
+            fallbackId={fallbackId}
+            onAdd={enqueue}
+            initial={actionData?.values}
+          />
         ) : !joined ? (
           <p className="card">
             <Link to={`/e/${slug}`}>Join the event</Link> to take notes in this session.
@@ -199,6 +207,7 @@ export default function SessionPage() {
           canModerate={page.canModerate}
           locked={notesLocked}
           onDiscard={discard}
+          onEditPending={editPending}
         />
       </div>
     </main>

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { NavLink, Outlet, isRouteErrorResponse, useLoaderData, useParams, useRouteError } from "@remix-run/react";
 import { PasscodeForm } from "../components/PasscodeForm";
-import { LiveChannel, LiveIndicator } from "../realtime/LiveChannel";
+import { LiveChannel, LiveIndicator, UnsentNotes } from "../realtime/LiveChannel";
 import { eventSnapshot } from "../services/facts.server";
 import { requireViewer } from "../services/request.server";
 
@@ -36,6 +36,7 @@ export default function EventLayout() {
             {event.name}
           </a>
           <LiveIndicator />
+          <UnsentNotes slug={event.slug} />
           <nav className="site-nav" aria-label="Event">
             <ul>
               <li>

@@ -1,4 +1,4 @@
-import { and, asc, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import {
   type CapturedItem,
   type Pitch,
@@ -103,6 +103,7 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
             }
           : null,
     })),
+    stamp: itemsStamp(ctx.db, pitch.id),
     canModerate: viewer.isOrganiser,
     canSetChatham: canSetChatham(viewer, pitch),
     canCapture: viewer.attendee !== null && !pitch.notesLocked && pitch.status === "open",
@@ -333,7 +334,29 @@ export function eventStories(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
 }
 
 /** Whether this viewer may watch a session's live channel. */
-export function checkWatch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): void {
+/** Who may watch a session; answers with the session's rule, lock and items stamp. */
+export function checkWatch(
+  ctx: Pick<ServiceContext, "db">,
+  viewer: Viewer,
+  pitchId: string,
+): { chathamHouse: boolean; notesLocked: boolean; stamp: string } {
   requireAccess(viewer);
-  findSession(ctx.db, viewer, pitchId);
+  const pitch = findSession(ctx.db, viewer, pitchId);
+  return { chathamHouse: pitch.chathamHouse, notesLocked: pitch.notesLocked, stamp: itemsStamp(ctx.db, pitch.id) };
+}
+
+/**
+ * Changes whenever a session's shown items do (added, edited, removed), so a
+ * page that (re)watches the session can tell whether it missed something.
+ */
+export function itemsStamp(db: Db, pitchId: string): string {
+  const row = db
+    .select({
+      n: sql<number>`count(*)`,
+      last: sql<string | null>`max(coalesce(${capturedItems.updatedAt}, ${capturedItems.createdAt}))`,
+    })
+    .from(capturedItems)
+    .where(and(eq(capturedItems.pitchId, pitchId), eq(capturedItems.hidden, false)))
+    .get();
+  return `${row?.n ?? 0}:${row?.last ?? ""}`;
 }

@@ -459,24 +459,30 @@ describe("live items", () => {
       nextEvent(socket, "session:presence", (u) => u.pitchId === pitchId && u.viewers === viewers);
 
     const first = await follow(c, ann.client);
-    expect(await watch(first, session)).toEqual({ ok: true, viewers: 1 });
+    expect(await watch(first, session)).toEqual({
+      ok: true,
+      viewers: 1,
+      chathamHouse: false,
+      notesLocked: false,
+      stamp: "0:",
+    });
     const second = await follow(c);
     const two = presence(first, 2);
-    expect(await watch(second, session)).toEqual({ ok: true, viewers: 2 });
+    expect(await watch(second, session)).toMatchObject({ ok: true, viewers: 2 });
     await two;
     const third = await follow(c);
     const three = presence(first, 3);
-    expect(await watch(third, session)).toEqual({ ok: true, viewers: 3 });
+    expect(await watch(third, session)).toMatchObject({ ok: true, viewers: 3 });
     await three;
 
     // Watching another session leaves this one.
     const backToTwo = presence(first, 2);
-    expect(await watch(third, other)).toEqual({ ok: true, viewers: 1 });
+    expect(await watch(third, other)).toMatchObject({ ok: true, viewers: 1 });
     await backToTwo;
 
     // Joining the event again (what a reconnecting page does) leaves the session until it watches again.
     const observer = await follow(c);
-    expect(await watch(observer, other)).toEqual({ ok: true, viewers: 2 });
+    expect(await watch(observer, other)).toMatchObject({ ok: true, viewers: 2 });
     const otherDown = presence(observer, 1, other);
     expect(await third.timeout(3000).emitWithAck("event:join", { slug: c.slug })).toMatchObject({ ok: true });
     await otherDown;
@@ -487,7 +493,7 @@ describe("live items", () => {
     await one;
     // The count a newcomer gets reflects all of that.
     const newcomer = await follow(c);
-    expect(await watch(newcomer, session)).toEqual({ ok: true, viewers: 2 });
+    expect(await watch(newcomer, session)).toMatchObject({ ok: true, viewers: 2 });
   });
 });
 

@@ -71,7 +71,12 @@ describe("event:join", () => {
     const attendee = db.get<{ id: string }>("select id from attendees where event_id = ? and name = 'Priya'", eventId);
     expect(attendee?.id).toBeTruthy();
     const socket = await connect(priya);
-    expect(await join(socket, { slug })).toMatchObject({ ok: true, eventId, isOrganiser: false, attendeeId: attendee?.id });
+    expect(await join(socket, { slug })).toMatchObject({
+      ok: true,
+      eventId,
+      isOrganiser: false,
+      attendeeId: attendee?.id,
+    });
   });
 
   it("gives an attendee of one event no identity in another", async () => {

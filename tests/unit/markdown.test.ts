@@ -3,7 +3,9 @@ import { renderMarkdown } from "../../app/domain/markdown.server";
 
 describe("renderMarkdown (pages)", () => {
   it("keeps formatting and drops raw HTML, scripts, handlers and javascript: links", () => {
-    const html = renderMarkdown("**bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))");
+    const html = renderMarkdown(
+      "**bold** <script>alert(1)</script> <img src=x onerror=alert(2)> [x](javascript:alert(3))",
+    );
     expect(html).toContain("<strong>bold</strong>");
     expect(html).not.toMatch(/<script|onerror|javascript:/);
   });

@@ -1,21 +1,27 @@
 import { Form } from "@remix-run/react";
-import { type FormEvent, type KeyboardEvent, useRef, useState } from "react";
-import { type PendingItem, newItemId } from "../../realtime/outbox";
+import { type FormEvent, type KeyboardEvent, useEffect, useRef, useState } from "react";
+import { type Draft, type PendingItem, newItemId, readDraft, writeDraft } from "../../realtime/outbox";
 import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
 import { limits } from "../../schemas/limits";
 import { storyFields } from "./Story";
 
+const draftFields = ["text", "blocker", "impact", "helped", "saidBy"] as const;
+
 /**
  * The note-taker's form. Keyboard first: Ctrl/Cmd+Enter adds, focus goes
- * back to "Text" and the kind stays as chosen. With JavaScript, items go to
- * the outbox (sent live, kept if offline); without it, the form posts.
+ * back to "Text" ("Blocker" for a blocker story) and the kind stays as
+ * chosen. With JavaScript, items go to the outbox (sent live, kept if
+ * offline) and what is being typed is kept as a draft in the browser, so a
+ * reload, a crash or a lock loses nothing; without it, the form posts.
  */
 export function CaptureForm({
+  slug,
   pitchId,
   fallbackId,
   onAdd,
   initial,
 }: {
+  slug: string;
   pitchId: string;
   fallbackId: string;
   onAdd: (item: PendingItem) => void;
@@ -26,8 +32,48 @@ export function CaptureForm({
     itemKinds.includes(initial?.kind as ItemKind) ? (initial?.kind as ItemKind) : "note",
   );
   const [error, setError] = useState<string | null>(null);
+  const [notice, setNotice] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
+
+  // Bring back what was being typed here before (the server-rendered form cannot know it).
+  useEffect(() => {
+    const draft = readDraft(slug, pitchId);
+    const form = formRef.current;
+    if (!draft || !form || initial) return;
+    setKind(draft.kind);
+    for (const name of draftFields) {
+      const field = form.elements.namedItem(name);
+      if ((field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) && !field.value)
+        field.value = draft[name];
+    }
+    const consent = form.elements.namedItem("saidByConsent");
+    if (consent instanceof HTMLInputElement) consent.checked = draft.saidByConsent;
+  }, [slug, pitchId, initial]);
+
+  function currentDraft(form: HTMLFormElement, chosen: ItemKind = kind): Draft {
+    const data = new FormData(form);
+    const value = (name: string) => String(data.get(name) ?? "");
+    return {
+      kind: chosen,
+      text: value("text"),
+      blocker: value("blocker"),
+      impact: value("impact"),
+      helped: value("helped"),
+      saidBy: value("saidBy"),
+      saidByConsent: data.get("saidByConsent") === "on",
+    };
+  }
+
+  function saveDraft(chosen?: ItemKind) {
+    if (formRef.current) writeDraft(slug, pitchId, currentDraft(formRef.current, chosen));
+  }
+
+  function focusFirst(chosen: ItemKind) {
+    const form = formRef.current;
+    const target = chosen === "blocker" ? form?.elements.namedItem("blocker") : textRef.current;
+    if (target instanceof HTMLElement) target.focus();
+  }
 
   function submit(event?: FormEvent) {
     event?.preventDefault();
@@ -49,19 +95,25 @@ export function CaptureForm({
     };
     if (kind === "blocker" ? !item.blocker : !item.text) {
       setError(kind === "blocker" ? "Say what the blocker was." : "Type the text first.");
-      const target = kind === "blocker" ? form.elements.namedItem("blocker") : textRef.current;
-      if (target instanceof HTMLElement) target.focus();
+      focusFirst(kind);
       return;
     }
     setError(null);
     onAdd(item);
-    for (const name of ["text", "blocker", "impact", "helped", "saidBy"]) {
+    // Added, but unnamed: say so while the speaker is still in the room to ask.
+    setNotice(
+      item.saidBy && !item.saidByConsent
+        ? `Added. ${item.saidBy} will not be named: ask them, or tick “They agreed to be named” and edit the note.`
+        : null,
+    );
+    for (const name of draftFields) {
       const field = form.elements.namedItem(name);
       if (field instanceof HTMLInputElement || field instanceof HTMLTextAreaElement) field.value = "";
     }
     const consent = form.elements.namedItem("saidByConsent");
     if (consent instanceof HTMLInputElement) consent.checked = false;
-    textRef.current?.focus();
+    writeDraft(slug, pitchId, null);
+    focusFirst(kind);
   }
 
   function onKeyDown(event: KeyboardEvent) {
@@ -74,6 +126,7 @@ export function CaptureForm({
       ref={formRef}
       onSubmit={submit}
       onKeyDown={onKeyDown}
+      onInput={() => saveDraft()}
       className="card capture-form"
       aria-labelledby="capture-heading"
     >
@@ -85,7 +138,16 @@ export function CaptureForm({
         <legend>Kind</legend>
         {itemKinds.map((k) => (
           <label key={k} className="kind-option">
-            <input type="radio" name="kind" value={k} checked={kind === k} onChange={() => setKind(k)} />
+            <input
+              type="radio"
+              name="kind"
+              value={k}
+              checked={kind === k}
+              onChange={() => {
+                setKind(k);
+                saveDraft(k);
+              }}
+            />
             {kindLabels[k]}
           </label>
         ))}
@@ -95,6 +157,9 @@ export function CaptureForm({
           {error}
         </p>
       ) : null}
+      <p className="notice" role="status" hidden={!notice}>
+        {notice}
+      </p>
       <div className="field">
         <label htmlFor="capture-text">Text</label>
         <textarea
@@ -107,6 +172,7 @@ export function CaptureForm({
           defaultValue={initial?.text}
         />
         <p className="hint" id="capture-hint">
+          {kind === "blocker" ? "Optional for a blocker story: a one-line summary. " : ""}
           Markdown works. Ctrl+Enter (⌘+Enter) adds.
         </p>
       </div>
@@ -135,8 +201,12 @@ export function CaptureForm({
             type="text"
             maxLength={80}
             autoComplete="off"
+            aria-describedby="said-by-hint"
             defaultValue={initial?.saidBy}
           />
+          <p className="hint" id="said-by-hint">
+            Stays private unless they agree to be named.
+          </p>
         </div>
         <label className="check">
           <input type="checkbox" name="saidByConsent" defaultChecked={initial?.saidByConsent === "on"} />

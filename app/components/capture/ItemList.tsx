@@ -29,32 +29,62 @@ function ItemBody({
   );
 }
 
-function EditForm({ item, onDone }: { item: ShownItem; onDone: () => void }) {
+type Own = NonNullable<ShownItem["own"]>;
+
+/**
+ * Edits one's own item, sent or not: an unsent item's outbox entry changes
+ * (same id, so it is still stored once); a stored one is saved like the edit
+ * form posts it. The same form stays open if the item is stored meanwhile.
+ */
+function ItemEditor({
+  id,
+  kind,
+  own,
+  stored,
+  onEditPending,
+  onDone,
+}: {
+  id: string;
+  kind: ItemKind;
+  own: Own;
+  stored: boolean;
+  onEditPending: (id: string, fields: Partial<Own>) => void;
+  onDone: () => void;
+}) {
   const fetcher = useFetcher<{ error?: string }>();
-  const own = item.own;
-  if (!own) return null;
   const error = fetcher.state === "idle" ? fetcher.data?.error : undefined;
   if (fetcher.state === "idle" && fetcher.data && !error) queueMicrotask(onDone);
   return (
-    <fetcher.Form method="post" className="edit-item">
+    <fetcher.Form
+      method="post"
+      className="edit-item"
+      onSubmit={(event) => {
+        if (stored) return;
+        event.preventDefault();
+        const data = new FormData(event.currentTarget);
+        const value = (name: string) => String(data.get(name) ?? "").trim();
+        onEditPending(id, {
+          text: value("text"),
+          ...(kind === "blocker"
+            ? { blocker: value("blocker"), impact: value("impact"), helped: value("helped") }
+            : {}),
+        });
+        onDone();
+      }}
+    >
       <input type="hidden" name="intent" value="edit" />
-      <input type="hidden" name="id" value={item.id} />
-      <input type="hidden" name="kind" value={item.kind} />
-      {item.kind === "blocker"
+      <input type="hidden" name="id" value={id} />
+      <input type="hidden" name="kind" value={kind} />
+      {kind === "blocker"
         ? storyFields.map((field) => (
             <div key={field.name} className="edit-field">
-              <label htmlFor={`edit-${field.name}-${item.id}`}>{field.label}</label>
-              <textarea
-                id={`edit-${field.name}-${item.id}`}
-                name={field.name}
-                defaultValue={own[field.name]}
-                rows={2}
-              />
+              <label htmlFor={`edit-${field.name}-${id}`}>{field.label}</label>
+              <textarea id={`edit-${field.name}-${id}`} name={field.name} defaultValue={own[field.name]} rows={2} />
             </div>
           ))
         : null}
-      <label htmlFor={`edit-text-${item.id}`}>Edit text</label>
-      <textarea id={`edit-text-${item.id}`} name="text" defaultValue={own.text} rows={3} />
+      <label htmlFor={`edit-text-${id}`}>Edit text</label>
+      <textarea id={`edit-text-${id}`} name="text" defaultValue={own.text} rows={3} />
       <input type="hidden" name="saidBy" value={own.saidBy} />
       {own.saidByConsent ? <input type="hidden" name="saidByConsent" value="on" /> : null}
       {error ? (
@@ -74,47 +104,115 @@ function EditForm({ item, onDone }: { item: ShownItem; onDone: () => void }) {
   );
 }
 
-function ItemActions({ item, canModerate, locked }: { item: ShownItem; canModerate: boolean; locked: boolean }) {
+function ownOf(pending: PendingItem): Own {
+  const { text, blocker, impact, helped, saidBy, saidByConsent } = pending;
+  return { text, blocker, impact, helped, saidBy, saidByConsent };
+}
+
+/** One captured item, stored or still in the outbox; keyed by its id, so editing survives it being sent. */
+function ItemRow({
+  item,
+  pending,
+  canModerate,
+  locked,
+  onDiscard,
+  onEditPending,
+}: {
+  item: ShownItem | null;
+  pending: PendingItem | null;
+  canModerate: boolean;
+  locked: boolean;
+  onDiscard: (id: string) => void;
+  onEditPending: (id: string, fields: Partial<Own>) => void;
+}) {
   const fetcher = useFetcher<{ error?: string }>();
   const [editing, setEditing] = useState(false);
-  const label = kindLabels[item.kind].toLowerCase();
-  if (editing) return <EditForm item={item} onDone={() => setEditing(false)} />;
+  const id = (item?.id ?? pending?.id) as string;
+  const kind = (item?.kind ?? pending?.kind) as ItemKind;
+  const label = kindLabels[kind].toLowerCase();
+  const own = item?.own ?? (pending ? ownOf(pending) : null);
+  const mine = item ? item.mine : true;
   return (
-    <div className="item-actions">
-      {item.mine && item.own && !locked ? (
+    <li className={`item item-${kind}${item ? "" : " pending"}`}>
+      <span className="badge">{kindLabels[kind]}</span>
+      {pending && !item ? <span className="badge warn">{pending.error ? "Not sent" : "Not sent yet"}</span> : null}
+      {editing && own ? (
+        <ItemEditor
+          id={id}
+          kind={kind}
+          own={own}
+          stored={item !== null}
+          onEditPending={onEditPending}
+          onDone={() => setEditing(false)}
+        />
+      ) : item ? (
         <>
-          <button
-            type="button"
-            className="small secondary"
-            onClick={() => setEditing(true)}
-            aria-label={`Edit this ${label}`}
-          >
-            Edit
+          <ItemBody item={item} />
+          <p className="muted said-by">
+            {item.speaker ? `Said by ${item.speaker}` : null}
+            {item.edited ? <span> (edited)</span> : null}
+          </p>
+        </>
+      ) : pending ? (
+        <p className="pending-text">{pending.kind === "blocker" ? pending.blocker : pending.text}</p>
+      ) : null}
+      {pending?.error && !item ? (
+        <>
+          <p className="form-error">{pending.error}</p>
+          <button type="button" className="small secondary" onClick={() => onDiscard(id)}>
+            Discard
           </button>
-          <fetcher.Form method="post" className="inline-form">
-            <input type="hidden" name="intent" value="delete" />
-            <input type="hidden" name="id" value={item.id} />
-            <button type="submit" className="small danger" aria-label={`Delete this ${label}`}>
-              Delete
-            </button>
-          </fetcher.Form>
         </>
       ) : null}
-      {canModerate ? (
-        <fetcher.Form method="post" className="inline-form">
-          <input type="hidden" name="intent" value="hide" />
-          <input type="hidden" name="id" value={item.id} />
-          <button type="submit" className="small secondary" aria-label={`Hide this ${label}`}>
-            Hide
-          </button>
-        </fetcher.Form>
-      ) : null}
-      {fetcher.state === "idle" && fetcher.data?.error ? (
-        <p className="form-error" role="alert">
-          {fetcher.data.error}
-        </p>
-      ) : null}
-    </div>
+      {editing ? null : (
+        <div className="item-actions">
+          {mine && own && !locked && !pending?.error ? (
+            <>
+              <button
+                type="button"
+                className="small secondary"
+                onClick={() => setEditing(true)}
+                aria-label={`Edit this ${label}`}
+              >
+                Edit
+              </button>
+              {item ? (
+                <fetcher.Form method="post" className="inline-form">
+                  <input type="hidden" name="intent" value="delete" />
+                  <input type="hidden" name="id" value={id} />
+                  <button type="submit" className="small danger" aria-label={`Delete this ${label}`}>
+                    Delete
+                  </button>
+                </fetcher.Form>
+              ) : (
+                <button
+                  type="button"
+                  className="small danger"
+                  onClick={() => onDiscard(id)}
+                  aria-label={`Delete this ${label}`}
+                >
+                  Delete
+                </button>
+              )}
+            </>
+          ) : null}
+          {canModerate && item ? (
+            <fetcher.Form method="post" className="inline-form">
+              <input type="hidden" name="intent" value="hide" />
+              <input type="hidden" name="id" value={id} />
+              <button type="submit" className="small secondary" aria-label={`Hide this ${label}`}>
+                Hide
+              </button>
+            </fetcher.Form>
+          ) : null}
+          {fetcher.state === "idle" && fetcher.data?.error ? (
+            <p className="form-error" role="alert">
+              {fetcher.data.error}
+            </p>
+          ) : null}
+        </div>
+      )}
+    </li>
   );
 }
 
@@ -125,12 +223,14 @@ export function ItemList({
   canModerate,
   locked,
   onDiscard,
+  onEditPending,
 }: {
   items: ShownItem[];
   pending: PendingItem[];
   canModerate: boolean;
   locked: boolean;
   onDiscard: (id: string) => void;
+  onEditPending: (id: string, fields: Partial<Own>) => void;
 }) {
   const [filter, setFilter] = useState<ItemKind | "all">("all");
   const shown = filter === "all" ? items : items.filter((i) => i.kind === filter);
@@ -155,32 +255,19 @@ export function ItemList({
       </fieldset>
       {shown.length === 0 && waiting.length === 0 ? <p className="muted">Nothing captured yet.</p> : null}
       <ul className="items" aria-label="Captured notes" aria-live="polite">
-        {shown.map((item) => (
-          <li key={item.id} className={`item item-${item.kind}`}>
-            <span className="badge">{kindLabels[item.kind]}</span>
-            <ItemBody item={item} />
-            <p className="muted said-by">
-              {item.speaker ? `Said by ${item.speaker}` : null}
-              {item.edited ? <span> (edited)</span> : null}
-            </p>
-            <ItemActions item={item} canModerate={canModerate} locked={locked} />
-          </li>
-        ))}
-        {waiting.map((item) => (
-          <li key={item.id} className={`item item-${item.kind} pending`}>
-            <span className="badge">{kindLabels[item.kind]}</span>
-            <span className="badge warn">{item.error ? "Not sent" : "Not sent yet"}</span>
-            <p className="pending-text">{item.kind === "blocker" ? item.blocker : item.text}</p>
-            {item.error ? (
-              <>
-                <p className="form-error">{item.error}</p>
-                <button type="button" className="small secondary" onClick={() => onDiscard(item.id)}>
-                  Discard
-                </button>
-              </>
-            ) : null}
-          </li>
-        ))}
+        {[...shown.map((item) => ({ item, pending: null })), ...waiting.map((p) => ({ item: null, pending: p }))].map(
+          (row) => (
+            <ItemRow
+              key={(row.item ?? row.pending)?.id}
+              item={row.item}
+              pending={row.pending}
+              canModerate={canModerate}
+              locked={locked}
+              onDiscard={onDiscard}
+              onEditPending={onEditPending}
+            />
+          ),
+        )}
       </ul>
     </section>
   );
