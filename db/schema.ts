@@ -209,13 +209,25 @@ export const capturedItems = sqliteTable(
       .notNull()
       .default(sql`'{"text":"","blocker":"","impact":"","helped":""}'`),
     saidBy: text("said_by"),
-    /** "They agreed to be named": without it `saidBy` is never shown or exported. */
+    /** "They agreed to be named": without it `saidBy` is never shown or exported (unless linked, below). */
     saidByConsent: integer("said_by_consent", { mode: "boolean" }).notNull().default(false),
+    /**
+     * The person who joined and was picked in "Said by": then only their own
+     * choice names them (`mentionConsent`), whatever the note-taker ticked.
+     */
+    mentionId: text("mention_id").references(() => attendees.id, { onDelete: "set null" }),
+    /** The mentioned person's choice: "asked" (not yet: anonymous), "named" or "anonymous". */
+    mentionConsent: text("mention_consent", { enum: ["asked", "named", "anonymous"] })
+      .notNull()
+      .default("asked"),
     hidden: integer("hidden", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
     updatedAt: text("updated_at"),
   },
-  (t) => [index("captured_items_pitch_idx").on(t.pitchId, t.createdAt)],
+  (t) => [
+    index("captured_items_pitch_idx").on(t.pitchId, t.createdAt),
+    index("captured_items_mention_idx").on(t.mentionId),
+  ],
 );
 
 export const auditLog = sqliteTable(

@@ -6,13 +6,24 @@
 export interface ItemAttribution {
   saidBy: string | null;
   saidByConsent: boolean;
+  /** Set when "Said by" links the item to someone who joined: then only their own choice counts. */
+  mentionId?: string | null;
+  mentionConsent?: "asked" | "named" | "anonymous";
+}
+
+/** Why a name may be shown: the person confirmed it, or (for someone not on Unconf) the note-taker ticked it. */
+export type NameBasis = "confirmed by the person" | "ticked by the note-taker";
+
+/** On which basis an item's speaker is named, or null when the name must be withheld. */
+export function speakerBasis(item: ItemAttribution, session: { chathamHouse: boolean }): NameBasis | null {
+  if (session.chathamHouse || !item.saidBy?.trim()) return null;
+  if (item.mentionId) return item.mentionConsent === "named" ? "confirmed by the person" : null;
+  return item.saidByConsent ? "ticked by the note-taker" : null;
 }
 
 /** A captured item's speaker, or null when the name must be withheld. */
 export function speakerName(item: ItemAttribution, session: { chathamHouse: boolean }): string | null {
-  if (session.chathamHouse || !item.saidByConsent) return null;
-  const name = item.saidBy?.trim();
-  return name ? name : null;
+  return speakerBasis(item, session) ? (item.saidBy?.trim() ?? null) : null;
 }
 
 export interface PersonAttribution {

@@ -1,3 +1,4 @@
+import { Link } from "@remix-run/react";
 import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { TallyUpdate } from "./contract";
 import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withMyVote } from "./eventState";
@@ -202,6 +203,10 @@ export function LiveChannel({
       if (update.eventId !== eventRef.current.facts.eventId) return;
       commit({ ...eventRef.current, tallies: applyTallies(eventRef.current.tallies, update.tallies) });
     };
+    const onMentions = ({ count }: { count: number }) => {
+      const current = eventRef.current;
+      commit({ ...current, personal: { ...current.personal, mentions: count } });
+    };
     const onOffline = () => setState("offline");
     // Back online: the old connection may be half-open and never say so. Start a fresh one and rejoin.
     const onOnline = () => {
@@ -218,6 +223,7 @@ export function LiveChannel({
       active.on("disconnect", onDisconnect);
       active.on("event:patch", onPatch);
       active.on("votes:tallies", onTallies);
+      active.on("mentions:count", onMentions);
       window.addEventListener("offline", onOffline);
       window.addEventListener("online", onOnline);
       if (active.connected) onConnect();
@@ -236,6 +242,7 @@ export function LiveChannel({
         active.off("disconnect", onDisconnect);
         active.off("event:patch", onPatch);
         active.off("votes:tallies", onTallies);
+        active.off("mentions:count", onMentions);
       }
     };
   }, [slug]);
@@ -306,5 +313,17 @@ export function UnsentNotes({ slug }: { slug: string }) {
     <span className="unsent" role="status" aria-live="polite">
       {count > 0 ? unsentText(count) : ""}
     </span>
+  );
+}
+
+/** "Your mentions (N)": on every page of the event for someone named in notes, to give or withhold consent. */
+export function MentionsLink({ slug }: { slug: string }) {
+  const { event } = useLive();
+  const count = event?.personal.mentions ?? 0;
+  if (!event?.personal.attendee || count === 0) return null;
+  return (
+    <Link className="mentions-link" to={`/e/${slug}/me`}>
+      Your mentions ({count})
+    </Link>
   );
 }

@@ -37,6 +37,8 @@ export interface ServerToClientEvents {
   "item:upserted": (update: { pitchId: string; item: ItemView }) => void;
   "item:removed": (update: { pitchId: string; itemId: string }) => void;
   "session:presence": (update: { pitchId: string; viewers: number }) => void;
+  /** How many notes name this attendee (sent to that attendee's own sockets only). */
+  "mentions:count": (update: { count: number }) => void;
   /** A session's Chatham House rule or lock changed; `items` (all shown items) when names may have changed. */
   "session:state": (update: SessionState) => void;
   "votes:tallies": (update: TallyUpdate) => void;
@@ -119,6 +121,11 @@ export function eventRoom(eventId: string): string {
 /** The room of one session's viewers: its items and presence go only here. */
 export function sessionRoom(pitchId: string): string {
   return `session:${pitchId}`;
+}
+
+/** The room of one attendee's own sockets (every tab): personal news such as mentions. */
+export function attendeeRoom(attendeeId: string): string {
+  return `attendee:${attendeeId}`;
 }
 
 /** The room of an event's organisers: blind-vote tallies go only here. */

@@ -119,6 +119,8 @@ export const personalFacts = z.object({
   myVotes: z.array(id),
   /** Open pitches this attendee pitched. */
   myPitches: z.array(id),
+  /** How many notes name this attendee (each waits for their own "Name me"). */
+  mentions: z.number().int().nonnegative(),
 });
 export type PersonalFacts = z.infer<typeof personalFacts>;
 

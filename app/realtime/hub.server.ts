@@ -13,6 +13,7 @@ import {
   type InterServerEvents,
   type ServerToClientEvents,
   type SocketData,
+  attendeeRoom,
   eventRoom,
   joinEventPayload,
   organiserRoom,
@@ -55,6 +56,9 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
     },
     itemRemoved(pitchId, itemId) {
       io.to(sessionRoom(pitchId)).emit("item:removed", { pitchId, itemId });
+    },
+    mentions(attendeeId, count) {
+      io.to(attendeeRoom(attendeeId)).emit("mentions:count", { count });
     },
     sessionState(state) {
       io.to(sessionRoom(state.pitchId)).emit("session:state", state);
@@ -164,6 +168,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trustPro
         }
         await socket.join(eventRoom(viewer.event.id));
         if (viewer.isOrganiser) await socket.join(organiserRoom(viewer.event.id));
+        if (viewer.attendee) await socket.join(attendeeRoom(viewer.attendee.id));
         socket.data.slug = viewer.event.slug;
         return {
           eventId: viewer.event.id,

@@ -16,6 +16,8 @@ export interface PendingItem {
   helped: string;
   saidBy: string;
   saidByConsent: boolean;
+  /** The person who joined, picked from the "Said by" suggestions: they decide whether to be named. */
+  mentionId?: string;
   queuedAt: string;
   /** Set when the server refused the item (not a network failure): shown, not retried. */
   error?: string;
@@ -32,7 +34,8 @@ export function sameContent(a: PendingItem, b: PendingItem): boolean {
     a.impact === b.impact &&
     a.helped === b.helped &&
     a.saidBy === b.saidBy &&
-    a.saidByConsent === b.saidByConsent
+    a.saidByConsent === b.saidByConsent &&
+    (a.mentionId ?? "") === (b.mentionId ?? "")
   );
 }
 

@@ -13,6 +13,7 @@ export interface ShownItem extends ItemView {
     helped: string;
     saidBy: string;
     saidByConsent: boolean;
+    mentionId?: string;
   } | null;
 }
 
@@ -65,6 +66,7 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
           helped: sent.helped,
           saidBy: sent.saidBy,
           saidByConsent: sent.saidByConsent,
+          mentionId: sent.mentionId ?? "",
         };
         setUpserts((current) => ({
           ...current,

@@ -125,6 +125,7 @@ async function sendEdit(slug: string, item: PendingItem): Promise<boolean> {
     impact: item.impact,
     helped: item.helped,
     saidBy: item.saidBy,
+    mentionId: item.mentionId ?? "",
   });
   if (item.saidByConsent) body.set("saidByConsent", "on");
   let response: Response;

@@ -2,7 +2,7 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
 import { NavLink, Outlet, isRouteErrorResponse, useLoaderData, useParams, useRouteError } from "@remix-run/react";
 import { PasscodeForm } from "../components/PasscodeForm";
-import { LiveChannel, LiveIndicator, UnsentNotes } from "../realtime/LiveChannel";
+import { LiveChannel, LiveIndicator, MentionsLink, UnsentNotes } from "../realtime/LiveChannel";
 import { eventSnapshot } from "../services/facts.server";
 import { requireViewer } from "../services/request.server";
 
@@ -37,6 +37,7 @@ export default function EventLayout() {
           </a>
           <LiveIndicator />
           <UnsentNotes slug={event.slug} />
+          <MentionsLink slug={event.slug} />
           <nav className="site-nav" aria-label="Event">
             <ul>
               <li>

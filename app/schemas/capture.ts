@@ -24,6 +24,12 @@ const itemFields = z.object({
   helped: optionalText(2000, "What helped"),
   saidBy: optionalText(80, "Said by"),
   saidByConsent: flag.default(false),
+  /** The attendee picked from the "Said by" suggestions, if any. */
+  mentionId: z
+    .string()
+    .max(64, "That person is not part of this event.")
+    .optional()
+    .transform((v) => v?.trim() || null),
 });
 
 function requireContent<T extends { kind: ItemKind; text: string; blocker: string }>(value: T, ctx: z.RefinementCtx) {
@@ -46,6 +52,9 @@ export type AddItemInput = z.input<typeof addItemSchema>;
 export const editItemSchema = itemFields.extend({ id: clientItemId }).superRefine(requireContent);
 
 export const itemIdSchema = z.object({ id: clientItemId });
+
+/** The mentioned person's own choice. */
+export const mentionConsentSchema = z.object({ id: clientItemId, choice: z.enum(["named", "anonymous"]) });
 
 export const chathamSchema = z.object({ pitchId: idSchema, on: flag });
 export const lockSchema = z.object({ pitchId: idSchema, locked: flag });

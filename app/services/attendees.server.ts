@@ -1,4 +1,4 @@
-import { and, eq, inArray } from "drizzle-orm";
+import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { type Attendee, attendees, pitches } from "../../db/schema";
 import { joinSchema } from "../schemas/attendee";
 import type { ServiceContext } from "./context.server";
@@ -44,4 +44,15 @@ export async function joinEvent(ctx: ServiceContext, viewer: Viewer, input: unkn
   });
   if (version !== null) publishChange(ctx, viewer.event.id, version, { pitchIds: renamed });
   return attendee;
+}
+
+/** Everyone who joined with a name, for "Said by" suggestions: names and the ids a mention links to. */
+export function peopleToMention(ctx: Pick<ServiceContext, "db">, viewer: Viewer): Array<{ id: string; name: string }> {
+  requireAccess(viewer);
+  return ctx.db
+    .select({ id: attendees.id, name: attendees.name })
+    .from(attendees)
+    .where(and(eq(attendees.eventId, viewer.event.id), ne(attendees.name, "")))
+    .orderBy(asc(attendees.name))
+    .all();
 }

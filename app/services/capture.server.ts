@@ -1,4 +1,5 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
+import { alias } from "drizzle-orm/sqlite-core";
 import {
   type CapturedItem,
   type Pitch,
@@ -12,7 +13,14 @@ import {
 import { displayName, speakerName } from "../domain/attribution";
 import { renderMarkdown } from "../domain/markdown.server";
 import type { ItemView } from "../realtime/contract";
-import { addItemSchema, chathamSchema, editItemSchema, itemIdSchema, lockSchema } from "../schemas/capture";
+import {
+  addItemSchema,
+  chathamSchema,
+  editItemSchema,
+  itemIdSchema,
+  lockSchema,
+  mentionConsentSchema,
+} from "../schemas/capture";
 import { idSchema } from "../schemas/event";
 import { type Tx, audit } from "./audit.server";
 import type { ServiceContext } from "./context.server";
@@ -100,6 +108,7 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
               helped: row.helped ?? "",
               saidBy: row.saidBy ?? "",
               saidByConsent: row.saidByConsent,
+              mentionId: row.mentionId ?? "",
             }
           : null,
     })),
@@ -119,6 +128,7 @@ function itemColumns(data: {
   helped: string;
   saidBy: string;
   saidByConsent: boolean;
+  mentionId: string | null;
 }) {
   const story = data.kind === "blocker";
   return {
@@ -129,7 +139,106 @@ function itemColumns(data: {
     helped: story ? data.helped : null,
     saidBy: data.saidBy || null,
     saidByConsent: data.saidByConsent,
+    mentionId: data.saidBy ? data.mentionId : null,
   };
+}
+
+/** A mention must name someone who joined this event (not another event's attendee, not a forged id). */
+function checkMention(tx: Db, eventId: string, mentionId: string | null): string | null {
+  if (!mentionId) return null;
+  const person = tx
+    .select({ id: attendees.id, name: attendees.name })
+    .from(attendees)
+    .where(and(eq(attendees.id, mentionId), eq(attendees.eventId, eventId)))
+    .get();
+  if (!person) {
+    throw new ServiceError(
+      "invalid",
+      "That person is not part of this event. Pick a name from the suggestions, or type a name without picking.",
+      { saidBy: ["That person is not part of this event."] },
+    );
+  }
+  return person.name.trim() || null;
+}
+
+/** How many items name this person: the "Your mentions (N)" link. */
+export function mentionCount(ctx: Pick<ServiceContext, "db">, eventId: string, attendeeId: string): number {
+  return (
+    ctx.db
+      .select({ n: sql<number>`count(*)` })
+      .from(capturedItems)
+      .where(
+        and(
+          eq(capturedItems.eventId, eventId),
+          eq(capturedItems.mentionId, attendeeId),
+          eq(capturedItems.hidden, false),
+        ),
+      )
+      .get()?.n ?? 0
+  );
+}
+
+function announceMentions(ctx: ServiceContext, eventId: string, ...attendeeIds: Array<string | null | undefined>) {
+  for (const id of new Set(attendeeIds)) if (id) ctx.publish.mentions(id, mentionCount(ctx, eventId, id));
+}
+
+/** Every item that names this person, with the choice they made for each. */
+export function myMentions(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
+  const me = requireAttendee(viewer);
+  const author = alias(attendees, "author");
+  return ctx.db
+    .select({ item: capturedItems, session: pitches, author })
+    .from(capturedItems)
+    .innerJoin(pitches, eq(pitches.id, capturedItems.pitchId))
+    .leftJoin(author, eq(author.id, capturedItems.authorId))
+    .where(
+      and(
+        eq(capturedItems.eventId, viewer.event.id),
+        eq(capturedItems.mentionId, me.id),
+        eq(capturedItems.hidden, false),
+      ),
+    )
+    .orderBy(asc(capturedItems.createdAt), asc(capturedItems.id))
+    .all()
+    .map(({ item, session, author }) => ({
+      ...itemView(item, session),
+      sessionId: session.id,
+      sessionTitle: session.title,
+      chathamHouse: session.chathamHouse,
+      notedBy: displayName(author),
+      saidBy: item.saidBy ?? "",
+      choice: item.mentionConsent,
+    }));
+}
+
+/**
+ * Only the person named decides: "named" shows their name (unless the session
+ * is under the Chatham House rule) on every page, push and later export.
+ */
+export async function setMentionConsent(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<ItemView> {
+  const me = requireAttendee(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip, attendeeId: me.id });
+  const { id, choice } = validate(mentionConsentSchema, input);
+  const { row, pitch } = ctx.db.transaction((tx) => {
+    const row = tx
+      .select()
+      .from(capturedItems)
+      .where(and(eq(capturedItems.id, id), eq(capturedItems.eventId, viewer.event.id)))
+      .get();
+    if (!row || row.hidden) throw new ServiceError("not_found", "That note is not here any more.");
+    if (row.mentionId !== me.id) throw new ServiceError("forbidden", "Only the person named in a note can decide this.");
+    const pitch = findSession(tx, viewer, row.pitchId);
+    const updated = tx
+      .update(capturedItems)
+      .set({ mentionConsent: choice })
+      .where(eq(capturedItems.id, id))
+      .returning()
+      .get();
+    return { row: updated, pitch };
+  });
+  const item = itemView(row, pitch);
+  ctx.publish.itemUpserted(pitch.id, item);
+  return item;
 }
 
 function requireWritable(pitch: Pitch) {
@@ -165,6 +274,8 @@ export async function addItem(
         return { row: existing, pitch, duplicate: true };
       }
       requireWritable(pitch);
+      // A linked note shows the name the person joined with, not a suggestion's label.
+      const mentioned = checkMention(tx, viewer.event.id, data.mentionId);
       const row = tx
         .insert(capturedItems)
         .values({
@@ -173,6 +284,7 @@ export async function addItem(
           pitchId: pitch.id,
           authorId: attendee.id,
           ...itemColumns(data),
+          ...(mentioned ? { saidBy: mentioned } : {}),
         })
         .returning()
         .get();
@@ -181,7 +293,10 @@ export async function addItem(
     { behavior: "immediate" },
   );
   const item = itemView(outcome.row, outcome.pitch);
-  if (!outcome.duplicate) ctx.publish.itemUpserted(outcome.pitch.id, item);
+  if (!outcome.duplicate) {
+    ctx.publish.itemUpserted(outcome.pitch.id, item);
+    announceMentions(ctx, viewer.event.id, outcome.row.mentionId);
+  }
   return { item, duplicate: outcome.duplicate };
 }
 
@@ -204,21 +319,27 @@ export async function editItem(ctx: ServiceContext, viewer: Viewer, input: unkno
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(editItemSchema, input);
-  const { row, pitch } = ctx.db.transaction((tx) => {
-    const { pitch } = ownItem(tx, viewer, data.id);
+  const { row, pitch, before } = ctx.db.transaction((tx) => {
+    const { row: before, pitch } = ownItem(tx, viewer, data.id);
+    const columns = itemColumns(data);
+    const mentioned = checkMention(tx, viewer.event.id, columns.mentionId);
     const updated = tx
       .update(capturedItems)
       .set({
-        ...itemColumns(data),
+        ...columns,
+        ...(mentioned ? { saidBy: mentioned } : {}),
+        // Someone newly named has not chosen yet; the same person keeps their choice.
+        mentionConsent: columns.mentionId === before.mentionId ? before.mentionConsent : "asked",
         updatedAt: new Date().toISOString(),
       })
       .where(eq(capturedItems.id, data.id))
       .returning()
       .get();
-    return { row: updated, pitch };
+    return { row: updated, pitch, before };
   });
   const item = itemView(row, pitch);
   ctx.publish.itemUpserted(pitch.id, item);
+  if (before.mentionId !== row.mentionId) announceMentions(ctx, viewer.event.id, before.mentionId, row.mentionId);
   return item;
 }
 
@@ -226,12 +347,13 @@ export async function deleteItem(ctx: ServiceContext, viewer: Viewer, input: unk
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const { id } = validate(itemIdSchema, input);
-  const pitchId = ctx.db.transaction((tx) => {
+  const row = ctx.db.transaction((tx) => {
     const { row } = ownItem(tx, viewer, id);
     tx.delete(capturedItems).where(eq(capturedItems.id, id)).run();
-    return row.pitchId;
+    return row;
   });
-  ctx.publish.itemRemoved(pitchId, id);
+  ctx.publish.itemRemoved(row.pitchId, id);
+  announceMentions(ctx, viewer.event.id, row.mentionId);
 }
 
 /** Organisers moderate any item: it disappears for everyone and from exports; the audit keeps a trace. */

@@ -11,6 +11,8 @@ export interface Publisher {
   /** A captured item was added or changed: sent to that session's viewers. */
   itemUpserted(pitchId: string, item: ItemView): void;
   itemRemoved(pitchId: string, itemId: string): void;
+  /** How many notes now name this attendee: sent to their own sockets ("Your mentions (N)"). */
+  mentions(attendeeId: string, count: number): void;
   /** A session's rule or lock changed: sent to that session's viewers. */
   sessionState(state: SessionState): void;
   /**

@@ -14,6 +14,7 @@ import type {
 } from "../realtime/facts";
 import type { Tx } from "./audit.server";
 import type { ServiceContext } from "./context.server";
+import { mentionCount } from "./capture.server";
 import { gridFacts } from "./grid.server";
 import { listRooms, listTimeSlots } from "./venue.server";
 import type { Viewer } from "./viewer.server";
@@ -202,7 +203,7 @@ export function talliesFor(ctx: Pick<ServiceContext, "db" | "facts">, event: Eve
 
 export function personalFacts(ctx: Pick<ServiceContext, "db">, viewer: Viewer): PersonalFacts {
   const attendee = viewer.attendee;
-  if (!attendee) return { isOrganiser: viewer.isOrganiser, attendee: null, myVotes: [], myPitches: [] };
+  if (!attendee) return { isOrganiser: viewer.isOrganiser, attendee: null, myVotes: [], myPitches: [], mentions: 0 };
   return {
     isOrganiser: viewer.isOrganiser,
     attendee: { id: attendee.id, name: attendee.name, nameInWriteups: attendee.nameInWriteups },
@@ -218,6 +219,7 @@ export function personalFacts(ctx: Pick<ServiceContext, "db">, viewer: Viewer): 
       .where(and(eq(pitches.eventId, viewer.event.id), eq(pitches.attendeeId, attendee.id), eq(pitches.status, "open")))
       .all()
       .map((r) => r.id),
+    mentions: mentionCount(ctx, viewer.event.id, attendee.id),
   };
 }
 

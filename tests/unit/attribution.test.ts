@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { displayName, exportName, speakerName } from "../../app/domain/attribution";
+import { displayName, exportName, speakerBasis, speakerName } from "../../app/domain/attribution";
 
 const open = { chathamHouse: false };
 const chatham = { chathamHouse: true };
@@ -20,6 +20,32 @@ describe("speakerName: a captured item's 'Said by'", () => {
 
   it("trims the name it shows", () => {
     expect(speakerName({ saidBy: "  Sam  ", saidByConsent: true }, open)).toBe("Sam");
+  });
+});
+
+describe("speakerName and speakerBasis: a 'Said by' linked to someone who joined", () => {
+  const linked = (mentionConsent: "asked" | "named" | "anonymous", saidByConsent = true) => ({
+    saidBy: "Jo",
+    saidByConsent,
+    mentionId: "attendee-jo",
+    mentionConsent,
+  });
+
+  it("names the person only once they chose Name me, whatever the note-taker ticked", () => {
+    expect(speakerName(linked("asked"), open)).toBeNull();
+    expect(speakerName(linked("anonymous"), open)).toBeNull();
+    expect(speakerName(linked("named", false), open)).toBe("Jo");
+    expect(speakerBasis(linked("named", false), open)).toBe("confirmed by the person");
+  });
+
+  it("keeps the note-taker's tick as the basis for someone not on Unconf", () => {
+    expect(speakerBasis({ saidBy: "Sam", saidByConsent: true }, open)).toBe("ticked by the note-taker");
+    expect(speakerBasis({ saidBy: "Sam", saidByConsent: false }, open)).toBeNull();
+  });
+
+  it("lets Chatham House override even the person's own choice", () => {
+    expect(speakerName(linked("named"), chatham)).toBeNull();
+    expect(speakerBasis(linked("named"), chatham)).toBeNull();
   });
 });
 

@@ -35,6 +35,12 @@ export function CaptureForm({
   const [notice, setNotice] = useState<string | null>(null);
   const formRef = useRef<HTMLFormElement>(null);
   const textRef = useRef<HTMLTextAreaElement>(null);
+  const { people, load: loadPeople, mentionOf } = usePeople(slug);
+  const [typed, setTyped] = useState("");
+  const linked = people.find((p) => p.label === typed.trim()) ?? null;
+  const query = typed.trim().toLocaleLowerCase();
+  const suggestions =
+    query && !linked ? people.filter((p) => p.label.toLocaleLowerCase().startsWith(query)).slice(0, 5) : [];
 
   // Bring back what was being typed here before (the server-rendered form cannot know it).
   useEffect(() => {
@@ -91,6 +97,7 @@ export function CaptureForm({
       helped: kind === "blocker" ? value("helped") : "",
       saidBy: value("saidBy"),
       saidByConsent: data.get("saidByConsent") === "on",
+      mentionId: mentionOf(value("saidBy")),
       queuedAt: new Date().toISOString(),
     };
     if (kind === "blocker" ? !item.blocker : !item.text) {
@@ -102,9 +109,11 @@ export function CaptureForm({
     onAdd(item);
     // Added, but unnamed: say so while the speaker is still in the room to ask.
     setNotice(
-      item.saidBy && !item.saidByConsent
-        ? `Added. ${item.saidBy} will not be named: ask them, or tick “They agreed to be named” and edit the note.`
-        : null,
+      item.mentionId
+        ? `Added. ${item.saidBy} decides whether to be named: they see this note under “Your mentions”.`
+        : item.saidBy && !item.saidByConsent
+          ? `Added. ${item.saidBy} will not be named: ask them, or tick “They agreed to be named” and edit the note.`
+          : null,
     );
     for (const name of draftFields) {
       const field = form.elements.namedItem(name);
@@ -113,6 +122,7 @@ export function CaptureForm({
     const consent = form.elements.namedItem("saidByConsent");
     if (consent instanceof HTMLInputElement) consent.checked = false;
     writeDraft(slug, pitchId, null);
+    setTyped("");
     focusFirst(kind);
   }
 
@@ -202,11 +212,38 @@ export function CaptureForm({
             maxLength={80}
             autoComplete="off"
             aria-describedby="said-by-hint"
+            onFocus={loadPeople}
+            onInput={(event) => setTyped(event.currentTarget.value)}
             defaultValue={initial?.saidBy}
           />
           <p className="hint" id="said-by-hint">
-            Stays private unless they agree to be named.
+            Stays private unless they agree to be named. Pick someone who joined and they decide for themselves.
           </p>
+          {suggestions.length ? (
+            <ul className="suggestions" aria-label="People who joined">
+              {suggestions.map((person) => (
+                <li key={person.id}>
+                  <button
+                    type="button"
+                    className="small secondary"
+                    onClick={() => {
+                      const field = formRef.current?.elements.namedItem("saidBy");
+                      if (field instanceof HTMLInputElement) field.value = person.label;
+                      setTyped(person.label);
+                      saveDraft();
+                    }}
+                  >
+                    {person.label}
+                  </button>
+                </li>
+              ))}
+            </ul>
+          ) : null}
+          {linked ? (
+            <p className="hint" role="status">
+              Linked to {linked.label}, who joined: they choose whether to be named.
+            </p>
+          ) : null}
         </div>
         <label className="check">
           <input type="checkbox" name="saidByConsent" defaultChecked={initial?.saidByConsent === "on"} />
@@ -216,4 +253,35 @@ export function CaptureForm({
       <button type="submit">Add</button>
     </Form>
   );
+}
+
+/**
+ * The people who joined, fetched once when a note-taker first goes to "Said
+ * by". A name typed exactly as suggested links the note to that person; two
+ * people with one name are told apart by a number.
+ */
+function usePeople(slug: string) {
+  const [people, setPeople] = useState<Array<{ id: string; label: string }>>([]);
+  const asked = useRef(false);
+  const load = () => {
+    if (asked.current) return;
+    asked.current = true;
+    fetch(`/e/${encodeURIComponent(slug)}/people.json`)
+      .then((response) => (response.ok ? response.json() : []))
+      .then((list: Array<{ id: string; name: string }>) => {
+        const seen = new Map<string, number>();
+        setPeople(
+          list.map(({ id, name }) => {
+            const n = (seen.get(name) ?? 0) + 1;
+            seen.set(name, n);
+            return { id, label: n === 1 ? name : `${name} (${n})` };
+          }),
+        );
+      })
+      .catch(() => {
+        asked.current = false;
+      });
+  };
+  const mentionOf = (saidBy: string) => people.find((p) => p.label === saidBy)?.id;
+  return { people, load, mentionOf };
 }

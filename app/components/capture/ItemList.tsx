@@ -86,6 +86,7 @@ function ItemEditor({
       <label htmlFor={`edit-text-${id}`}>Edit text</label>
       <textarea id={`edit-text-${id}`} name="text" defaultValue={own.text} rows={3} />
       <input type="hidden" name="saidBy" value={own.saidBy} />
+      <input type="hidden" name="mentionId" value={own.mentionId ?? ""} />
       {own.saidByConsent ? <input type="hidden" name="saidByConsent" value="on" /> : null}
       {error ? (
         <p className="form-error" role="alert">
@@ -105,8 +106,8 @@ function ItemEditor({
 }
 
 function ownOf(pending: PendingItem): Own {
-  const { text, blocker, impact, helped, saidBy, saidByConsent } = pending;
-  return { text, blocker, impact, helped, saidBy, saidByConsent };
+  const { text, blocker, impact, helped, saidBy, saidByConsent, mentionId } = pending;
+  return { text, blocker, impact, helped, saidBy, saidByConsent, mentionId };
 }
 
 /** One captured item, stored or still in the outbox; keyed by its id, so editing survives it being sent. */

@@ -1,0 +1,95 @@
+import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
+import { Link, useFetcher, useLoaderData } from "@remix-run/react";
+import { SanitisedHtml } from "../components/SanitisedHtml";
+import { kindLabels } from "../schemas/kinds";
+import { myMentions, setMentionConsent } from "../services/capture.server";
+import { isServiceError, statusOf } from "../services/errors";
+import { requireViewer } from "../services/request.server";
+
+export const meta: MetaFunction = () => [{ title: "Your mentions · Unconf" }];
+
+export async function loader({ request, params, context }: LoaderFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  return {
+    slug: viewer.event.slug,
+    joined: viewer.attendee !== null,
+    mentions: viewer.attendee ? myMentions(context, viewer) : [],
+  };
+}
+
+export async function action({ request, params, context }: ActionFunctionArgs) {
+  const viewer = await requireViewer(context, request, params.slug);
+  const form = Object.fromEntries(await request.formData());
+  try {
+    await setMentionConsent(context, viewer, form);
+    return { error: undefined };
+  } catch (error) {
+    if (!isServiceError(error)) throw error;
+    return data({ error: error.message }, { status: statusOf[error.kind] });
+  }
+}
+
+type Mention = ReturnType<typeof useLoaderData<typeof loader>>["mentions"][number];
+
+/** One note that names me, with my choice: only I can make it, and I can change it at any time. */
+function MentionCard({ slug, mention }: { slug: string; mention: Mention }) {
+  const fetcher = useFetcher<typeof action>();
+  const pending = fetcher.formData?.get("choice");
+  const choice = typeof pending === "string" ? pending : mention.choice;
+  const headingId = `mention-${mention.id}`;
+  return (
+    <article className="card mention" aria-labelledby={headingId}>
+      <h2 id={headingId}>
+        {kindLabels[mention.kind]} in <Link to={`/e/${slug}/s/${mention.sessionId}`}>{mention.sessionTitle}</Link>
+      </h2>
+      {mention.kind === "blocker" ? <SanitisedHtml html={mention.blockerHtml} /> : null}
+      {mention.textHtml ? <SanitisedHtml html={mention.textHtml} /> : null}
+      <p className="muted">
+        Noted by {mention.notedBy ?? "an anonymous attendee"}, as said by “{mention.saidBy}”.
+      </p>
+      <p role="status">
+        {choice === "named"
+          ? mention.chathamHouse
+            ? "You chose to be named, but this session is under the Chatham House rule: no one is named."
+            : "You are named with this note, on every page and in write-ups."
+          : "You are not named with this note: it shows without a name."}
+      </p>
+      <fetcher.Form method="post" className="row">
+        <input type="hidden" name="id" value={mention.id} />
+        <button type="submit" name="choice" value="named" aria-pressed={choice === "named"}>
+          Name me
+        </button>
+        <button type="submit" name="choice" value="anonymous" className="secondary" aria-pressed={choice !== "named"}>
+          Keep me anonymous
+        </button>
+      </fetcher.Form>
+      {fetcher.state === "idle" && fetcher.data?.error ? (
+        <p className="form-error" role="alert">
+          {fetcher.data.error}
+        </p>
+      ) : null}
+    </article>
+  );
+}
+
+export default function YourMentions() {
+  const { slug, joined, mentions } = useLoaderData<typeof loader>();
+  return (
+    <main id="main" className="page">
+      <h1>Your mentions</h1>
+      <p className="muted">
+        Notes that quote you. Until you choose “Name me”, each shows without your name, in every page and every
+        write-up. You can change your mind at any time.
+      </p>
+      {!joined ? (
+        <p>
+          <Link to={`/e/${slug}`}>Join the event</Link> to see the notes that name you.
+        </p>
+      ) : mentions.length === 0 ? (
+        <p>No note names you yet.</p>
+      ) : (
+        mentions.map((mention) => <MentionCard key={mention.id} slug={slug} mention={mention} />)
+      )}
+    </main>
+  );
+}
