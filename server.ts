@@ -81,6 +81,9 @@ async function main() {
       },
       // Events are often served over plain HTTP on a venue network.
       strictTransportSecurity: false,
+      // Not "no-referrer": with it, browsers send `Origin: null` on same-origin form posts made without
+      // JavaScript, which Remix refuses. "same-origin" still keeps organiser keys in URLs from other sites.
+      referrerPolicy: { policy: "same-origin" },
     }),
   );
   app.use(compression());

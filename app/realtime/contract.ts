@@ -3,7 +3,7 @@ import type { EventPatchPush } from "./facts";
 
 /**
  * The typed real-time contract shared by the server (hub.server.ts) and the
- * browser (useEventChannel.ts). docs/realtime.md describes it for people
+ * browser (LiveChannel.tsx). docs/realtime.md describes it for people
  * writing other clients; keep the two in step.
  */
 
@@ -71,6 +71,8 @@ export interface ItemView {
   /** The speaker's name, only when they agreed and the session is not under the Chatham House rule. */
   speaker: string | null;
   createdAt: string;
+  /** When it was last written (added or edited): what a session's items stamp is made of. */
+  changedAt: string;
   edited: boolean;
 }
 

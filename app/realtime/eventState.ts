@@ -20,7 +20,12 @@ function upsertPitches(list: readonly PitchFact[], changed: readonly PitchFact[]
   const next = list.map((p) => byId.get(p.id) ?? p);
   const known = new Set(list.map((p) => p.id));
   for (const p of changed) if (!known.has(p.id)) next.push(p);
-  return next.sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
+  // The database's order: by code unit (binary collation), not by locale.
+  return next.sort((a, b) => byCodeUnit(a.createdAt, b.createdAt) || byCodeUnit(a.id, b.id));
+}
+
+function byCodeUnit(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
 }
 
 /** The facts after one patch, at `version`. */
@@ -63,9 +68,15 @@ export function applyPersonal(personal: PersonalFacts, patch: EventPatch): Perso
 
 /** One push applied to the whole page state. */
 export function applyEventPatch(event: LiveEvent, patch: EventPatch, version: number): LiveEvent {
+  let tallies = patch.tallies ? { ...patch.tallies } : event.tallies;
+  // A pitch that left took its votes with it (hidden ones are released): if it comes back, it starts at 0.
+  if (!patch.tallies && tallies && patch.removedPitchIds?.length) {
+    tallies = { ...tallies };
+    for (const id of patch.removedPitchIds) delete tallies[id];
+  }
   return {
     facts: applyPatch(event.facts, patch, version),
-    tallies: patch.tallies ? { ...patch.tallies } : event.tallies,
+    tallies,
     personal: applyPersonal(event.personal, patch),
   };
 }

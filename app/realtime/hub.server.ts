@@ -64,6 +64,11 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
       io.to(sessionRoom(state.pitchId)).emit("session:state", state);
     },
     patch(eventId, version, patch, organiserPatch) {
+      // Full counts in the patch supersede coalesced ones still waiting for the tick (they are older).
+      if (organiserPatch.tallies) {
+        pending.delete(`everyone|${eventId}`);
+        pending.delete(`organisers|${eventId}`);
+      }
       // Organisers sit in both rooms: they get their own version of the push, not both.
       io.to(eventRoom(eventId)).except(organiserRoom(eventId)).emit("event:patch", { eventId, version, patch });
       io.to(organiserRoom(eventId)).emit("event:patch", { eventId, version, patch: organiserPatch });

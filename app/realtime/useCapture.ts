@@ -25,10 +25,9 @@ const ACK_TIMEOUT_MS = 5000;
  * The event's outbox sender (LiveChannel) does the sending; an item it gets
  * acknowledged shows here at once as this person's own, editable.
  */
-export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[], stamp: string) {
+export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[]) {
   const { socket, state, epoch, onAcked } = useLive();
-  const stampRef = useRef(stamp);
-  stampRef.current = stamp;
+  const stampRef = useRef("");
   const revalidator = useRevalidator();
   const revalidateRef = useRef(revalidator.revalidate);
   revalidateRef.current = revalidator.revalidate;
@@ -77,8 +76,7 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
   );
 
   // Follow the session after every (re)join. Nothing is replayed, so a page whose items are not
-  // those of the stamp (it missed something while away) reloads them: only this session's watchers.
-  const watchedOnce = useRef(false);
+  // those of the stamp (it missed something while away) reloads them; one that missed nothing does not.
   // biome-ignore lint/correctness/useExhaustiveDependencies: epoch marks a new join
   useEffect(() => {
     if (!socket || state !== "live") return;
@@ -90,10 +88,9 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
         setViewers(result.viewers);
         const { chathamHouse, notesLocked } = result;
         setSessionState({ state: { pitchId, chathamHouse, notesLocked }, base: baseRef.current });
-        if (watchedOnce.current || result.stamp !== stampRef.current) {
+        if (result.stamp !== stampRef.current) {
           new Promise<void>((resolve) => resolve(revalidateRef.current())).catch(() => {});
         }
-        watchedOnce.current = true;
       })
       .catch(() => {});
   }, [socket, state, epoch, pitchId]);
@@ -166,6 +163,7 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }, [fromLoader, upserts, removed]);
 
+  stampRef.current = itemsStamp(items);
   const stored = new Set(items.map((i) => i.id));
   const pushedState = sessionState && sessionState.base === fromLoader ? sessionState.state : null;
   return {
@@ -178,4 +176,11 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     /** The Chatham House rule and lock as pushed since the page data, or null. */
     pushedState,
   };
+}
+
+/** The stamp of the items a page shows, made as the server makes it (count and latest change). */
+export function itemsStamp(items: ReadonlyArray<Pick<ItemView, "changedAt">>): string {
+  let last = "";
+  for (const item of items) if (item.changedAt > last) last = item.changedAt;
+  return `${items.length}:${last}`;
 }

@@ -34,6 +34,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return "Your pitch was withdrawn.";
     });
   }
+  if (intent !== "join") return data({ intent, error: "Unknown action." }, { status: 400 });
   let cookie = "";
   const reply = await handleForm(formData, "join", joinSchema, async (value) => {
     const attendee = await joinEvent(context, viewer, value);

@@ -131,7 +131,6 @@ export default function SessionPage() {
     slug,
     page.session.id,
     page.items,
-    page.stamp,
   );
   const session = { ...page.session, ...liveFacts(useLiveEvent(), page.session) };
   const chathamHouse = pushedState?.chathamHouse ?? session.chathamHouse;

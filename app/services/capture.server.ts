@@ -42,6 +42,7 @@ export function itemView(item: CapturedItem, session: { chathamHouse: boolean })
     helpedHtml: renderMarkdown(item.helped ?? ""),
     speaker: speakerName(item, session),
     createdAt: item.createdAt,
+    changedAt: item.updatedAt ?? item.createdAt,
     edited: item.updatedAt !== null,
   };
 }
@@ -112,7 +113,6 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
             }
           : null,
     })),
-    stamp: itemsStamp(ctx.db, pitch.id),
     canModerate: viewer.isOrganiser,
     canSetChatham: canSetChatham(viewer, pitch),
     canCapture: viewer.attendee !== null && !pitch.notesLocked && pitch.status === "open",
@@ -226,7 +226,8 @@ export async function setMentionConsent(ctx: ServiceContext, viewer: Viewer, inp
       .where(and(eq(capturedItems.id, id), eq(capturedItems.eventId, viewer.event.id)))
       .get();
     if (!row || row.hidden) throw new ServiceError("not_found", "That note is not here any more.");
-    if (row.mentionId !== me.id) throw new ServiceError("forbidden", "Only the person named in a note can decide this.");
+    if (row.mentionId !== me.id)
+      throw new ServiceError("forbidden", "Only the person named in a note can decide this.");
     const pitch = findSession(tx, viewer, row.pitchId);
     const updated = tx
       .update(capturedItems)
