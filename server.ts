@@ -174,6 +174,7 @@ async function main() {
     closing = true;
     logger.info({ signal }, "shutting down");
     publisher.close();
+    services.facts.close();
     await new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeAllConnections();
     await viteDevServer?.close();

@@ -59,10 +59,12 @@ export function applyPersonal(personal: PersonalFacts, patch: EventPatch): Perso
     (patch.pitches ?? []).filter((p) => p.status === "merged" && p.mergedIntoId).map((p) => [p.id, p.mergedIntoId]),
   );
   if (gone.size === 0 && mergedInto.size === 0) return personal;
+
   const myVotes = [
     ...new Set(personal.myVotes.filter((id) => !gone.has(id)).map((id) => mergedInto.get(id) ?? id)),
   ] as string[];
-  const myPitches = personal.myPitches.filter((id) => !gone.has(id) && !mergedInto.has(id));
+  // A hidden pitch may come back, still the pitcher's: only a merge ends "mine" (views show present pitches only).
+  const myPitches = personal.myPitches.filter((id) => !mergedInto.has(id));
   return { ...personal, myVotes, myPitches };
 }
 

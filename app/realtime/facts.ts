@@ -117,7 +117,7 @@ export const personalFacts = z.object({
   attendee: z.object({ id, name: z.string(), nameInWriteups: z.boolean() }).nullable(),
   /** Pitches (open or not) this attendee voted for. */
   myVotes: z.array(id),
-  /** Open pitches this attendee pitched. */
+  /** Pitches this attendee pitched that are open, or hidden (and may be shown again). */
   myPitches: z.array(id),
   /** How many notes name this attendee (each waits for their own "Name me"). */
   mentions: z.number().int().nonnegative(),

@@ -151,6 +151,9 @@ function tallyRows(db: Db, eventId: string): Map<string, number> {
   );
 }
 
+/** How often, at most, vote-dependent conflicts are worked out again while votes come in. */
+export const CONFLICT_CHECK_MS = 1000;
+
 /**
  * Caches that can be rebuilt from the database at any time (DESIGN.md: the
  * only state allowed in process memory): the facts per event at their
@@ -159,8 +162,37 @@ function tallyRows(db: Db, eventId: string): Map<string, number> {
 export function createFactsCache() {
   const facts = new Map<string, Built>();
   const tallies = new Map<string, Map<string, number>>();
+  const conflictChecks = new Map<string, ReturnType<typeof setTimeout>>();
   let builds = 0;
   return {
+    /**
+     * Votes move no version, yet two conflicts depend on them (over capacity,
+     * shared voters). At most once a second per event that has votes coming
+     * in, the grid's conflicts are worked out again and, when they changed,
+     * published as a version of their own, so pages and snapshots agree.
+     */
+    checkConflictsSoon(ctx: ServiceContext, eventId: string): void {
+      if (conflictChecks.has(eventId)) return;
+      const timer = setTimeout(() => {
+        conflictChecks.delete(eventId);
+        try {
+          const current = this.facts(ctx.db, eventId).organiser;
+          if (current.placements.length === 0) return;
+          const fresh = gridFacts(ctx.db, eventId).conflicts;
+          if (JSON.stringify(fresh) === JSON.stringify(current.conflicts)) return;
+          const version = ctx.db.transaction((tx) => nextVersion(tx, eventId));
+          publishChange(ctx, eventId, version, { grid: true });
+        } catch (error) {
+          ctx.logger.error({ err: error, eventId }, "conflict check failed");
+        }
+      }, CONFLICT_CHECK_MS);
+      timer.unref?.();
+      conflictChecks.set(eventId, timer);
+    },
+    close(): void {
+      for (const timer of conflictChecks.values()) clearTimeout(timer);
+      conflictChecks.clear();
+    },
     /** The facts at the event's current version; built at most once per version. */
     facts(db: Db, eventId: string): Built {
       const version = currentVersion(db, eventId);
@@ -216,7 +248,14 @@ export function personalFacts(ctx: Pick<ServiceContext, "db">, viewer: Viewer): 
     myPitches: ctx.db
       .select({ id: pitches.id })
       .from(pitches)
-      .where(and(eq(pitches.eventId, viewer.event.id), eq(pitches.attendeeId, attendee.id), eq(pitches.status, "open")))
+      .where(
+        and(
+          eq(pitches.eventId, viewer.event.id),
+          eq(pitches.attendeeId, attendee.id),
+          // Hidden ones too: an organiser may show them again, and they are still this person's.
+          inArray(pitches.status, ["open", "hidden"]),
+        ),
+      )
       .all()
       .map((r) => r.id),
     mentions: mentionCount(ctx, viewer.event.id, attendee.id),

@@ -209,6 +209,7 @@ export async function setVote(
   const blind = !talliesVisible(event, false);
   if (result.changed) {
     ctx.facts.setTally(event.id, pitchId, result.tally);
+    ctx.facts.checkConflictsSoon(ctx, event.id);
     ctx.publish.tally(event.id, pitchId, result.tally, blind ? "organisers" : "everyone");
   }
   return {
