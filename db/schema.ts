@@ -41,6 +41,10 @@ export const events = sqliteTable(
      * it, so a client that missed one knows to refetch (docs/realtime.md).
      */
     version: integer("version").notNull().default(0),
+    /** What the organisers tell everyone now ("Lunch is ready"), shown on every page; null when none. */
+    announcement: text("announcement"),
+    /** When it was made: a phone that dismissed one announcement still sees the next. */
+    announcementAt: text("announcement_at"),
     createdAt: createdAt(),
   },
   (t) => [

@@ -44,3 +44,10 @@ export function formatRange(slot: LocalInterval): string {
 export function sortSlots<T extends LocalInterval>(slots: readonly T[]): T[] {
   return [...slots].sort((a, b) => a.localStart.localeCompare(b.localStart));
 }
+
+/** How a break or plenary is named wherever a slot is shown: its label, or what kind it is. */
+export function slotKindLabel(slot: { kind: "sessions" | "break" | "plenary"; label: string }): string {
+  if (slot.kind === "break") return slot.label ? `Break: ${slot.label}` : "Break";
+  if (slot.kind === "plenary") return slot.label ? `${slot.label} (all rooms)` : "Plenary, all rooms";
+  return slot.label;
+}

@@ -4,6 +4,8 @@ import { useEffect } from "react";
 import { useLive } from "../realtime/LiveChannel";
 import QRCode from "qrcode";
 import { z } from "zod";
+import { AnnouncementPanel } from "../components/admin/AnnouncementPanel";
+import { Checklist, DayPanel } from "../components/admin/DayPanel";
 import { LinksPanel } from "../components/admin/LinksPanel";
 import { ModerationPanel } from "../components/admin/ModerationPanel";
 import { PasscodePanel } from "../components/admin/PasscodePanel";
@@ -11,6 +13,7 @@ import { RoomsPanel } from "../components/admin/RoomsPanel";
 import { SlotsPanel } from "../components/admin/SlotsPanel";
 import { VotingPanel } from "../components/admin/VotingPanel";
 import {
+  announcementSchema,
   passcodeSettingSchema,
   removeRoomSchema,
   removeSlotSchema,
@@ -21,7 +24,9 @@ import {
 import { hidePitchSchema, mergePitchesSchema, pitchIdSchema } from "../schemas/pitch";
 import { hidePitch, mergePitches, moderationList, unhidePitch } from "../services/pitches.server";
 import {
+  announce,
   claimOrganiser,
+  clearAnnouncement,
   setPasscode,
   setPitchingOpen,
   setVotingOpen,
@@ -78,7 +83,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       votesPerAttendee: event.votesPerAttendee,
       blindVoting: event.blindVoting,
       shufflePitches: event.shufflePitches,
+      announcement: event.announcement,
     },
+    slug: event.slug,
     attendeeLink,
     organiserLink: viewer.organiserKey ? `${origin}/e/${event.slug}/admin?key=${viewer.organiserKey}` : null,
     qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString("base64")}`,
@@ -137,6 +144,16 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await setPasscode(context, viewer, v);
         return v.passcode ? "Passcode set." : "Passcode removed: the event is public.";
       });
+    case "announce":
+      return handleForm(formData, intent, announcementSchema, async (v) => {
+        await announce(context, viewer, v);
+        return "Announced on every open page.";
+      });
+    case "clear-announcement":
+      return handleForm(formData, intent, noFields, async () => {
+        await clearAnnouncement(context, viewer);
+        return "Announcement cleared.";
+      });
     case "hide-pitch":
       return handleForm(formData, intent, hidePitchSchema, async (v) => {
         await hidePitch(context, viewer, v);
@@ -164,9 +181,12 @@ export default function Admin() {
     <main id="main" className="page">
       <h1>Organiser console</h1>
       {searchParams.get("created") ? (
-        <p className="notice">
-          Your event is ready. Keep the organiser link safe: it is the only way back in here from another device.
-        </p>
+        <>
+          <p className="notice">
+            Your event is ready. Keep the organiser link safe: it is the only way back in here from another device.
+          </p>
+          <Checklist rooms={data.rooms.length} slots={data.slots.length} votingOpen={data.event.votingOpen} />
+        </>
       ) : null}
       {notice ? (
         <p className="notice" role="status">
@@ -174,6 +194,8 @@ export default function Admin() {
         </p>
       ) : null}
       <div className="grid-2">
+        <AnnouncementPanel current={data.event.announcement} reply={replyFor(actionData, "announce")} />
+        <DayPanel slug={data.slug} />
         <LinksPanel attendeeLink={data.attendeeLink} organiserLink={data.organiserLink} qrDataUri={data.qrDataUri} />
         <VotingPanel settings={data.event} reply={replyFor(actionData, "voting-settings")} />
         <RoomsPanel

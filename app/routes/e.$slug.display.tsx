@@ -1,69 +1,115 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
+import QRCode from "qrcode";
 import { useEffect, useState } from "react";
-import { type TimedSlot, localNow, nowAndNext } from "../domain/clock";
-import { formatRange } from "../domain/timeSlots";
+import { Announcement } from "../components/Announcement";
+import { localNow, nowAndNext } from "../domain/clock";
+import { formatRange, slotKindLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import { gridViewOf } from "../realtime/eventState";
-import { requireViewer } from "../services/request.server";
+import type { SlotFact } from "../realtime/facts";
+import { publicOrigin, requireViewer } from "../services/request.server";
 
 export const meta: MetaFunction = () => [{ title: "Now and next · Unconf" }];
 
+/** The event layout leaves out its site menu for this page: it is for a wall, not for clicking. */
+export const handle = { bare: true };
+
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
-  return { now: localNow(viewer.event.timeZone) };
+  const attendeeLink = `${publicOrigin(context, request)}/e/${viewer.event.slug}`;
+  const qrSvg = await QRCode.toString(attendeeLink, { type: "svg", margin: 1, errorCorrectionLevel: "M" });
+  return {
+    now: localNow(viewer.event.timeZone),
+    attendeeLink,
+    qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString("base64")}`,
+  };
 }
 
-/** The projector view: what is on now and next, in large type, kept live by the layout's channel. */
-export default function Display() {
-  const live = useLiveEvent();
-  const { name, timeZone } = live.facts.settings;
-  const { rooms, slots, cells } = gridViewOf(live);
-  const data = { name, timeZone, rooms, slots, cells };
-  const [now, setNow] = useState(useLoaderData<typeof loader>().now);
+/** The wall clock in the event's time zone, ticking so Now and Next move on by themselves. */
+function useClock(timeZone: string, initial: string) {
+  const [now, setNow] = useState(initial);
   useEffect(() => {
-    const timer = setInterval(() => setNow(localNow(data.timeZone)), 30_000);
+    const tick = () => setNow(localNow(timeZone));
+    tick();
+    const timer = setInterval(tick, 15_000);
     return () => clearInterval(timer);
-  }, [data.timeZone]);
-  const { now: current, next } = nowAndNext(data.slots, now);
-  const roomName = new Map(data.rooms.map((r) => [r.id, r.name]));
-  const order = new Map(data.rooms.map((r, i) => [r.id, i]));
+  }, [timeZone]);
+  return now;
+}
 
-  const block = (heading: string, slot: (TimedSlot & { kind: string; label: string }) | null) => (
-    <section className="display-block" aria-labelledby={`display-${heading}`}>
-      <h2 id={`display-${heading}`}>
-        {heading}
-        {slot ? <span className="display-time"> {formatRange(slot)}</span> : null}
-      </h2>
-      {!slot ? (
-        <p className="muted">{heading === "Now" ? "Nothing is running right now." : "Nothing more is scheduled."}</p>
-      ) : slot.kind === "break" ? (
-        <p className="display-break">{slot.label || "Break"}</p>
-      ) : (
-        <ul className="display-list">
-          {data.cells
-            .filter((c) => c.slotId === slot.id)
-            .sort((a, b) => (order.get(a.roomId) ?? 0) - (order.get(b.roomId) ?? 0))
-            .map((c) => (
+/**
+ * The projector view: Now and Next per room in type readable from the back of
+ * a hall, the join link with its QR code, and the organisers' announcement;
+ * kept live by the event's channel, with no menu to click.
+ */
+export default function Display() {
+  const { now: initialNow, attendeeLink, qrDataUri } = useLoaderData<typeof loader>();
+  const live = useLiveEvent();
+  const { name, timeZone, slug } = live.facts.settings;
+  const { rooms, slots, cells } = gridViewOf(live);
+  const now = useClock(timeZone, initialNow);
+  const { now: current, next } = nowAndNext(slots, now);
+  const roomName = new Map(rooms.map((r) => [r.id, r.name]));
+  const order = new Map(rooms.map((r, i) => [r.id, i]));
+
+  const block = (heading: "Now" | "Next", slot: SlotFact | null) => {
+    const inSlot = slot
+      ? cells
+          .filter((c) => c.slotId === slot.id)
+          .sort((a, b) => (order.get(a.roomId) ?? 0) - (order.get(b.roomId) ?? 0))
+      : [];
+    return (
+      <section className="display-block" aria-labelledby={`display-${heading}`}>
+        <h2 id={`display-${heading}`}>
+          {heading}
+          {slot ? <span className="display-time"> {formatRange(slot)}</span> : null}
+          {slot && slot.kind !== "sessions" ? <span className="display-kind"> {slotKindLabel(slot)}</span> : null}
+        </h2>
+        {!slot ? (
+          <p className="display-empty">
+            {heading === "Now" ? "Nothing is running right now." : "Nothing more is scheduled today."}
+          </p>
+        ) : slot.kind === "break" ? null : inSlot.length === 0 ? (
+          <p className="display-empty">To be decided: watch this space.</p>
+        ) : (
+          <ul className="display-list">
+            {inSlot.map((c) => (
               <li key={c.pitchId}>
                 <span className="display-room">{slot.kind === "plenary" ? "All rooms" : roomName.get(c.roomId)}</span>
                 <span className="display-title">{c.title}</span>
               </li>
             ))}
-        </ul>
-      )}
-    </section>
-  );
+          </ul>
+        )}
+      </section>
+    );
+  };
 
   return (
-    <main id="main" className="page display">
-      <h1 className="visually-hidden">{data.name}: now and next</h1>
-      <p className="display-clock">
-        <span className="visually-hidden">Time at the event: </span>
-        {now.slice(11, 16)}
-      </p>
-      {block("Now", current)}
-      {block("Next", next)}
+    <main id="main" className="display">
+      <header className="display-head">
+        <h1>{name}</h1>
+        <p className="display-clock">
+          <span className="visually-hidden">Time at the event: </span>
+          {now.slice(11, 16)}
+        </p>
+      </header>
+      <Announcement slug={slug} projector />
+      <div className="display-body">
+        <div className="display-now-next">
+          {block("Now", current)}
+          {block("Next", next)}
+        </div>
+        <aside className="display-join" aria-label="Join">
+          <img src={qrDataUri} alt="QR code for the attendee link" width={260} height={260} />
+          <p>
+            Pitch, vote and take notes:
+            <br />
+            <strong className="display-link">{attendeeLink.replace(/^https?:\/\//, "")}</strong>
+          </p>
+        </aside>
+      </div>
     </main>
   );
 }

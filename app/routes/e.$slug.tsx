@@ -1,6 +1,15 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import type { ShouldRevalidateFunction } from "@remix-run/react";
-import { NavLink, Outlet, isRouteErrorResponse, useLoaderData, useParams, useRouteError } from "@remix-run/react";
+import {
+  NavLink,
+  Outlet,
+  isRouteErrorResponse,
+  useLoaderData,
+  useMatches,
+  useParams,
+  useRouteError,
+} from "@remix-run/react";
+import { Announcement } from "../components/Announcement";
 import { PasscodeForm } from "../components/PasscodeForm";
 import { LiveChannel, LiveIndicator, MentionsLink, UnsentNotes } from "../realtime/LiveChannel";
 import { eventSnapshot } from "../services/facts.server";
@@ -28,6 +37,15 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 export default function EventLayout() {
   const { event, isOrganiser, attendeeId, snapshot } = useLoaderData<typeof loader>();
   const base = `/e/${event.slug}`;
+  // A page for a wall (the projector view) has no menu.
+  const bare = useMatches().some((match) => (match.handle as { bare?: boolean } | undefined)?.bare);
+  if (bare) {
+    return (
+      <LiveChannel slug={event.slug} identityKey={`${attendeeId ?? ""}:${isOrganiser}`} snapshot={snapshot}>
+        <Outlet />
+      </LiveChannel>
+    );
+  }
   return (
     <LiveChannel slug={event.slug} identityKey={`${attendeeId ?? ""}:${isOrganiser}`} snapshot={snapshot}>
       <header className="site-header">
@@ -60,6 +78,7 @@ export default function EventLayout() {
           </nav>
         </div>
       </header>
+      <Announcement slug={event.slug} />
       <Outlet />
     </LiveChannel>
   );

@@ -59,6 +59,17 @@ export const votingSettingsSchema = z.object({
 export type VotingSettingsInput = z.infer<typeof votingSettingsSchema>;
 
 export const passcodeSettingSchema = z.object({ passcode: passcode.optional() });
+
+/** One line for everyone ("Lunch is ready"): no line breaks or control characters. */
+export const announcementSchema = z.object({
+  text: z
+    .string({ required_error: "Type the announcement first." })
+    .trim()
+    .min(1, "Type the announcement first.")
+    .max(280, "An announcement can be at most 280 characters.")
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+    .refine((text) => !/[\u0000-\u001f\u007f]/.test(text), "An announcement is one line of text."),
+});
 export const enterPasscodeSchema = z.object({
   passcode: z.string({ required_error: "Enter the event passcode." }).max(64, "That passcode is too long."),
 });

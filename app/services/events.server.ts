@@ -3,6 +3,7 @@ import { type Event, events } from "../../db/schema";
 import { slugify, uniqueSlug } from "../domain/slug";
 import {
   type CreateEventInput,
+  announcementSchema,
   createEventSchema,
   enterPasscodeSchema,
   passcodeSettingSchema,
@@ -157,4 +158,24 @@ export function rotateOrganiserKey(
     return row;
   });
   return { event: updated, organiserKey };
+}
+
+/** Tells everyone something now ("Room B moved upstairs"): every open page shows it at once. */
+export async function announce(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { text } = validate(announcementSchema, input);
+  return updateEvent(
+    ctx,
+    viewer,
+    { announcement: text, announcementAt: new Date().toISOString() },
+    "announcement.set",
+    { text },
+  );
+}
+
+export async function clearAnnouncement(ctx: ServiceContext, viewer: Viewer): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  return updateEvent(ctx, viewer, { announcement: null, announcementAt: null }, "announcement.clear", {});
 }

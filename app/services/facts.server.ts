@@ -50,6 +50,8 @@ export function settingsFact(event: Event): SettingsFact {
     votesPerAttendee: event.votesPerAttendee,
     blindVoting: event.blindVoting,
     shufflePitches: event.shufflePitches,
+    announcement:
+      event.announcement && event.announcementAt ? { text: event.announcement, at: event.announcementAt } : null,
   };
 }
 

@@ -1076,6 +1076,6 @@ describe("projector view", () => {
     await addSlot(c, "09:00", "10:00");
     const html = await htmlOf(await new HttpClient(server.url).get(`/e/${c.slug}/display`));
     expect(html).toContain("Nothing is running right now.");
-    expect(html).toContain("Nothing more is scheduled.");
+    expect(html).toContain("Nothing more is scheduled today.");
   });
 });

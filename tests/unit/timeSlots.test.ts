@@ -3,6 +3,7 @@ import {
   checkNewSlot,
   formatRange,
   formatTime,
+  slotKindLabel,
   overlaps,
   sortSlots,
   toLocalDateTime,
@@ -95,5 +96,15 @@ describe("formatting and sorting", () => {
     const copy = [...input];
     expect(sortSlots(input).map(formatRange)).toEqual(["09:00–09:30", "10:00–10:30", "11:00–11:30"]);
     expect(input).toEqual(copy);
+  });
+});
+
+describe("slotKindLabel: breaks and plenaries named wherever a slot is shown", () => {
+  it("names breaks and plenaries by their label or their kind", () => {
+    expect(slotKindLabel({ kind: "break", label: "" })).toBe("Break");
+    expect(slotKindLabel({ kind: "break", label: "Lunch" })).toBe("Break: Lunch");
+    expect(slotKindLabel({ kind: "plenary", label: "" })).toBe("Plenary, all rooms");
+    expect(slotKindLabel({ kind: "plenary", label: "Keynote" })).toBe("Keynote (all rooms)");
+    expect(slotKindLabel({ kind: "sessions", label: "" })).toBe("");
   });
 });

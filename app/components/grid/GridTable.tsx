@@ -1,5 +1,5 @@
 import type { ReactNode } from "react";
-import { formatRange } from "../../domain/timeSlots";
+import { formatRange, slotKindLabel } from "../../domain/timeSlots";
 import { SessionChip } from "./SessionChip";
 import type { BoardWrappers, CellView, ConflictView, RoomView, SlotView } from "./types";
 
@@ -31,11 +31,6 @@ export function SlotMarker({
   if (slotId === nowSlotId) return <span className="badge now">Now</span>;
   if (slotId === nextSlotId) return <span className="badge next">Next</span>;
   return null;
-}
-
-function slotLabel(slot: SlotView): string {
-  if (slot.kind === "break") return slot.label ? `Break: ${slot.label}` : "Break";
-  return slot.label;
 }
 
 export function conflictsFor(conflicts: ConflictView[], pitchId: string) {
@@ -81,12 +76,12 @@ function DayTable({ caption, slots, ...props }: GridProps & { caption: string })
             </th>
             {slot.kind === "break" ? (
               <td colSpan={Math.max(1, rooms.length)} className="break-cell">
-                {slotLabel(slot)}
+                {slotKindLabel(slot)}
               </td>
             ) : slot.kind === "plenary" ? (
               <td colSpan={Math.max(1, rooms.length)} className="plenary-cell">
                 <DropTarget roomId={rooms[0]?.id ?? ""} slotId={slot.id}>
-                  <span className="muted">Plenary, all rooms</span>
+                  <span className="muted">{slotKindLabel(slot)}</span>
                   {cells.filter((c) => c.slotId === slot.id).map(chip)}
                 </DropTarget>
               </td>

@@ -1,5 +1,5 @@
 import { Link } from "@remix-run/react";
-import { formatRange } from "../../domain/timeSlots";
+import { formatRange, slotKindLabel } from "../../domain/timeSlots";
 import { SlotMarker } from "./GridTable";
 import type { CellView, RoomView, SlotView } from "./types";
 
@@ -32,9 +32,8 @@ export function SlotList({
             <h3>
               {formatRange(slot)} <SlotMarker slotId={slot.id} nowSlotId={nowSlotId} nextSlotId={nextSlotId} />
             </h3>
-            {slot.kind === "break" ? (
-              <p className="muted">{slot.label ? `Break: ${slot.label}` : "Break"}</p>
-            ) : here.length === 0 ? (
+            {slot.kind !== "sessions" ? <p className="muted">{slotKindLabel(slot)}</p> : null}
+            {slot.kind === "break" ? null : here.length === 0 ? (
               <p className="muted">Nothing scheduled yet.</p>
             ) : (
               <ul className="plain-list">
