@@ -51,3 +51,25 @@ export function slotKindLabel(slot: { kind: "sessions" | "break" | "plenary"; la
   if (slot.kind === "plenary") return slot.label ? `${slot.label} (all rooms)` : "Plenary, all rooms";
   return slot.label;
 }
+
+/** The same wall-clock time `days` later (or earlier): slots move with the event's date. */
+export function shiftDays(local: string, days: number): string {
+  const [date, time] = local.split("T");
+  const [y, m, d] = (date ?? "").split("-").map(Number);
+  const moved = new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, (d ?? 1) + days)).toISOString().slice(0, 10);
+  return `${moved}T${time}`;
+}
+
+/** Whole days from one YYYY-MM-DD to another. */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / 86_400_000);
+}
+
+/** Why a slot's kind cannot change while sessions are placed in it; null when it can. */
+export function kindChangeProblem(kind: "sessions" | "break" | "plenary", placed: number): string | null {
+  if (kind === "break" && placed > 0)
+    return `This slot holds ${placed} session${placed === 1 ? "" : "s"}: unschedule ${placed === 1 ? "it" : "them"} before making it a break.`;
+  if (kind === "plenary" && placed > 1)
+    return `This slot holds ${placed} sessions: a plenary holds one. Unschedule all but one first.`;
+  return null;
+}

@@ -168,6 +168,8 @@ export function LiveChannel({
         }
         setState("live");
         setEpoch((n) => n + 1);
+        // Load the push parser now, not on the first push (when every phone would ask for it at once).
+        void import("./facts");
         if (result.version !== eventRef.current.facts.version) {
           refetch(jitter(GAP_JITTER_MS));
         } else if (result.tallies) {

@@ -3,6 +3,7 @@ import { useCallback, useEffect, useMemo, useRef, useState } from "react";
 import type { ItemView, SessionState } from "./contract";
 import { useLive } from "./LiveChannel";
 import { OUTBOX_EVENT, type PendingItem, readOutbox, updateOutbox } from "./outbox";
+import { stampOf } from "./stamp";
 
 export interface ShownItem extends ItemView {
   mine: boolean;
@@ -163,7 +164,7 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     return [...byId.values()].sort((a, b) => a.createdAt.localeCompare(b.createdAt) || a.id.localeCompare(b.id));
   }, [fromLoader, upserts, removed]);
 
-  stampRef.current = itemsStamp(items);
+  stampRef.current = stampOf(items);
   const stored = new Set(items.map((i) => i.id));
   const pushedState = sessionState && sessionState.base === fromLoader ? sessionState.state : null;
   return {
@@ -176,11 +177,4 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
     /** The Chatham House rule and lock as pushed since the page data, or null. */
     pushedState,
   };
-}
-
-/** The stamp of the items a page shows, made as the server makes it (count and latest change). */
-export function itemsStamp(items: ReadonlyArray<Pick<ItemView, "changedAt">>): string {
-  let last = "";
-  for (const item of items) if (item.changedAt > last) last = item.changedAt;
-  return `${items.length}:${last}`;
 }

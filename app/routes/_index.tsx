@@ -12,13 +12,17 @@ import { findEventBySlug } from "../services/viewer.server";
 import { handleForm } from "../utils/forms.server";
 import { replyFor } from "../utils/forms";
 
+import { pickTimeZone, timeZoneList } from "../domain/timeZones";
+
 export const meta: MetaFunction = () => [{ title: "Unconf: plan an unconference" }];
 
 export function loader() {
+  const timeZones = timeZoneList(Intl.supportedValuesOf("timeZone"));
   return {
     today: new Date().toISOString().slice(0, 10),
-    timeZones: Intl.supportedValuesOf("timeZone"),
-    defaultTimeZone: Intl.DateTimeFormat().resolvedOptions().timeZone,
+    timeZones,
+    // The server's own zone until the browser says the organiser's (below).
+    defaultTimeZone: pickTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone, timeZones) ?? "UTC",
   };
 }
 
@@ -65,8 +69,8 @@ export default function Index() {
   // The server guesses its own zone; the browser knows the organiser's.
   useEffect(() => {
     const select = timeZoneRef.current;
-    const local = Intl.DateTimeFormat().resolvedOptions().timeZone;
-    if (select && !actionData && timeZones.includes(local)) select.value = local;
+    const local = pickTimeZone(Intl.DateTimeFormat().resolvedOptions().timeZone, timeZones);
+    if (select && !actionData && local) select.value = local;
   }, [actionData, timeZones]);
 
   return (

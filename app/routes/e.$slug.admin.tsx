@@ -6,6 +6,8 @@ import QRCode from "qrcode";
 import { z } from "zod";
 import { AnnouncementPanel } from "../components/admin/AnnouncementPanel";
 import { Checklist, DayPanel } from "../components/admin/DayPanel";
+import { EventDetailsPanel } from "../components/admin/EventDetailsPanel";
+import { timeZoneList } from "../domain/timeZones";
 import { LinksPanel } from "../components/admin/LinksPanel";
 import { ModerationPanel } from "../components/admin/ModerationPanel";
 import { PasscodePanel } from "../components/admin/PasscodePanel";
@@ -14,6 +16,9 @@ import { SlotsPanel } from "../components/admin/SlotsPanel";
 import { VotingPanel } from "../components/admin/VotingPanel";
 import {
   announcementSchema,
+  editRoomSchema,
+  editSlotSchema,
+  eventDetailsSchema,
   passcodeSettingSchema,
   removeRoomSchema,
   removeSlotSchema,
@@ -27,6 +32,7 @@ import {
   announce,
   claimOrganiser,
   clearAnnouncement,
+  editEventDetails,
   setPasscode,
   setPitchingOpen,
   setVotingOpen,
@@ -36,6 +42,8 @@ import { asResponse, loadViewer, publicOrigin, requireViewer, setIdentityEntry }
 import {
   addRoom,
   addTimeSlot,
+  editRoom,
+  editTimeSlot,
   listRooms,
   listTimeSlots,
   placementCounts,
@@ -75,6 +83,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   const counts = placementCounts(context, event.id);
   return {
     event: {
+      name: event.name,
       date: event.date,
       timeZone: event.timeZone,
       hasPasscode: Boolean(event.passcodeHash),
@@ -86,6 +95,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       announcement: event.announcement,
     },
     slug: event.slug,
+    timeZones: timeZoneList(Intl.supportedValuesOf("timeZone")),
     attendeeLink,
     organiserLink: viewer.organiserKey ? `${origin}/e/${event.slug}/admin?key=${viewer.organiserKey}` : null,
     qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString("base64")}`,
@@ -154,6 +164,21 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         await clearAnnouncement(context, viewer);
         return "Announcement cleared.";
       });
+    case "edit-event":
+      return handleForm(formData, intent, eventDetailsSchema, async (v) => {
+        await editEventDetails(context, viewer, v);
+        return "Event details saved.";
+      });
+    case "edit-room":
+      return handleForm(formData, intent, editRoomSchema, async (v) => {
+        await editRoom(context, viewer, v);
+        return `Room “${v.name}” saved.`;
+      });
+    case "edit-slot":
+      return handleForm(formData, intent, editSlotSchema, async (v) => {
+        await editTimeSlot(context, viewer, v);
+        return "Time slot saved.";
+      });
     case "hide-pitch":
       return handleForm(formData, intent, hidePitchSchema, async (v) => {
         await hidePitch(context, viewer, v);
@@ -177,6 +202,17 @@ export default function Admin() {
   const actionData = useActionData<typeof action>();
   const [searchParams] = useSearchParams();
   const notice = actionData && "notice" in actionData ? actionData.notice : undefined;
+  // Edit-in-place forms are small: their refusals show here, with what to do.
+  const editReply = ["edit-room", "edit-slot"].map((i) => replyFor(actionData, i)).find(Boolean);
+  const editError = editReply
+    ? [...(editReply.result.error?.[""] ?? []), ...Object.values(editReply.result.error ?? {}).flat()].find(Boolean)
+    : undefined;
+  const eventReply = replyFor(actionData, "edit-event");
+  const eventError = eventReply
+    ? Object.values(eventReply.result.error ?? {})
+        .flat()
+        .find(Boolean)
+    : undefined;
   return (
     <main id="main" className="page">
       <h1>Organiser console</h1>
@@ -193,9 +229,21 @@ export default function Admin() {
           {notice}
         </p>
       ) : null}
+      {editError ? (
+        <p className="form-error" role="alert">
+          {editError}
+        </p>
+      ) : null}
       <div className="grid-2">
         <AnnouncementPanel current={data.event.announcement} reply={replyFor(actionData, "announce")} />
         <DayPanel slug={data.slug} />
+        <EventDetailsPanel
+          name={data.event.name}
+          date={data.event.date}
+          timeZone={data.event.timeZone}
+          timeZones={data.timeZones}
+          error={eventError ?? undefined}
+        />
         <LinksPanel attendeeLink={data.attendeeLink} organiserLink={data.organiserLink} qrDataUri={data.qrDataUri} />
         <VotingPanel settings={data.event} reply={replyFor(actionData, "voting-settings")} />
         <RoomsPanel

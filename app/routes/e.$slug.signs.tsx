@@ -32,9 +32,7 @@ export default function DoorSigns() {
   return (
     <main id="main" className="signs">
       <h1 className="visually-hidden">Door signs for {name}</h1>
-      <p className="signs-hint">
-        One page per room: print this page (Ctrl+P) and put each sheet on its room's door.
-      </p>
+      <p className="signs-hint">One page per room: print this page (Ctrl+P) and put each sheet on its room's door.</p>
       {rooms.length === 0 ? <p>Add rooms in the organiser console first.</p> : null}
       {rooms.map((room) => (
         <section key={room.id} className="sign" aria-labelledby={`sign-${room.id}`}>
@@ -44,16 +42,16 @@ export default function DoorSigns() {
           <h2 id={`sign-${room.id}`}>{room.name}</h2>
           <ol className="sign-sessions">
             {ordered.map((slot) => {
-              const here = cells.find(
-                (c) => c.slotId === slot.id && (slot.kind === "plenary" || c.roomId === room.id),
-              );
+              const here = cells.find((c) => c.slotId === slot.id && (slot.kind === "plenary" || c.roomId === room.id));
               if (slot.kind === "sessions" && !here) return null;
               return (
                 <li key={slot.id}>
                   <span className="sign-time">{formatRange(slot)}</span>
                   <span className="sign-title">
                     {here ? here.title : slotKindLabel(slot)}
-                    {here && slot.kind === "plenary" ? <span className="sign-kind"> · {slotKindLabel(slot)}</span> : null}
+                    {here && slot.kind === "plenary" ? (
+                      <span className="sign-kind"> · {slotKindLabel(slot)}</span>
+                    ) : null}
                   </span>
                 </li>
               );

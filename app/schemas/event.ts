@@ -115,4 +115,7 @@ export const openEventSchema = z.object({
 });
 
 export const removeRoomSchema = z.object({ roomId: idSchema });
+export const editRoomSchema = roomSchema.extend({ roomId: idSchema });
+export const editSlotSchema = timeSlotSchema.extend({ slotId: idSchema });
+export const eventDetailsSchema = createEventSchema.pick({ name: true, date: true, timeZone: true });
 export const removeSlotSchema = z.object({ slotId: idSchema });

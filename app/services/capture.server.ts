@@ -13,6 +13,7 @@ import {
 import { displayName, speakerName } from "../domain/attribution";
 import { renderMarkdown } from "../domain/markdown.server";
 import type { ItemView } from "../realtime/contract";
+import { stampOf } from "../realtime/stamp";
 import {
   addItemSchema,
   chathamSchema,
@@ -228,7 +229,8 @@ export async function setMentionConsent(ctx: ServiceContext, viewer: Viewer, inp
     if (!row || row.hidden) throw new ServiceError("not_found", "That note is not here any more.");
     if (row.mentionId !== me.id)
       throw new ServiceError("forbidden", "Only the person named in a note can decide this.");
-    const pitch = findSession(tx, viewer, row.pitchId);
+    // Whatever became of the session (hidden, merged), the person named can still change their mind.
+    const pitch = tx.select().from(pitches).where(eq(pitches.id, row.pitchId)).get() as Pitch;
     const updated = tx
       .update(capturedItems)
       .set({ mentionConsent: choice })
@@ -276,7 +278,9 @@ export async function addItem(
       }
       requireWritable(pitch);
       // A linked note shows the name the person joined with, not a suggestion's label.
-      const mentioned = checkMention(tx, viewer.event.id, data.mentionId);
+      // Checked as stored: no "Said by", no link (a bare mention id must not name anyone).
+      const columns = itemColumns(data);
+      const mentioned = checkMention(tx, viewer.event.id, columns.mentionId);
       const row = tx
         .insert(capturedItems)
         .values({
@@ -284,7 +288,7 @@ export async function addItem(
           eventId: viewer.event.id,
           pitchId: pitch.id,
           authorId: attendee.id,
-          ...itemColumns(data),
+          ...columns,
           ...(mentioned ? { saidBy: mentioned } : {}),
         })
         .returning()
@@ -363,7 +367,7 @@ export async function hideItem(ctx: ServiceContext, viewer: Viewer, input: unkno
   await ctx.limiter.consume({ ip: viewer.ip });
   const { id } = validate(itemIdSchema, input);
   const eventId = viewer.event.id;
-  const pitchId = ctx.db.transaction((tx) => {
+  const hidden = ctx.db.transaction((tx) => {
     const row = tx
       .select()
       .from(capturedItems)
@@ -372,9 +376,10 @@ export async function hideItem(ctx: ServiceContext, viewer: Viewer, input: unkno
     if (!row || row.hidden) throw new ServiceError("not_found", "That item is not here any more.");
     tx.update(capturedItems).set({ hidden: true }).where(eq(capturedItems.id, id)).run();
     audit(tx, { eventId, action: "item.hide", targetId: id, detail: { kind: row.kind } });
-    return row.pitchId;
+    return row;
   });
-  ctx.publish.itemRemoved(pitchId, id);
+  ctx.publish.itemRemoved(hidden.pitchId, id);
+  announceMentions(ctx, eventId, hidden.mentionId);
 }
 
 /** Organisers and the session's pitcher mark it Chatham House: no name is shown or exported. */
@@ -473,13 +478,11 @@ export function checkWatch(
  * page that (re)watches the session can tell whether it missed something.
  */
 export function itemsStamp(db: Db, pitchId: string): string {
-  const row = db
-    .select({
-      n: sql<number>`count(*)`,
-      last: sql<string | null>`max(coalesce(${capturedItems.updatedAt}, ${capturedItems.createdAt}))`,
-    })
+  const session = db.select({ chathamHouse: pitches.chathamHouse }).from(pitches).where(eq(pitches.id, pitchId)).get();
+  const rows = db
+    .select()
     .from(capturedItems)
     .where(and(eq(capturedItems.pitchId, pitchId), eq(capturedItems.hidden, false)))
-    .get();
-  return `${row?.n ?? 0}:${row?.last ?? ""}`;
+    .all();
+  return stampOf(rows.map((row) => itemView(row, { chathamHouse: session?.chathamHouse ?? false })));
 }

@@ -1,11 +1,13 @@
 import { eq, like, or } from "drizzle-orm";
-import { type Event, events } from "../../db/schema";
+import { type Event, events, timeSlots } from "../../db/schema";
+import { daysBetween, shiftDays } from "../domain/timeSlots";
 import { slugify, uniqueSlug } from "../domain/slug";
 import {
   type CreateEventInput,
   announcementSchema,
   createEventSchema,
   enterPasscodeSchema,
+  eventDetailsSchema,
   passcodeSettingSchema,
   votingSettingsSchema,
 } from "../schemas/event";
@@ -178,4 +180,33 @@ export async function clearAnnouncement(ctx: ServiceContext, viewer: Viewer): Pr
   requireOrganiser(viewer);
   await ctx.limiter.consume({ ip: viewer.ip });
   return updateEvent(ctx, viewer, { announcement: null, announcementAt: null }, "announcement.clear", {});
+}
+
+/**
+ * Renames the event, or moves it to another date or time zone. Its slots keep
+ * their wall-clock times and move with the date, so nothing placed is lost.
+ */
+export async function editEventDetails(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(eventDetailsSchema, input);
+  const eventId = viewer.event.id;
+  const { updated, days } = ctx.db.transaction((tx) => {
+    const current = tx.select().from(events).where(eq(events.id, eventId)).get() as Event;
+    const days = daysBetween(current.date, data.date);
+    if (days !== 0) {
+      for (const slot of tx.select().from(timeSlots).where(eq(timeSlots.eventId, eventId)).all()) {
+        tx.update(timeSlots)
+          .set({ localStart: shiftDays(slot.localStart, days), localEnd: shiftDays(slot.localEnd, days) })
+          .where(eq(timeSlots.id, slot.id))
+          .run();
+      }
+    }
+    tx.update(events).set(data).where(eq(events.id, eventId)).run();
+    audit(tx, { eventId, action: "event.edit", detail: { ...data, movedDays: days } });
+    nextVersion(tx, eventId);
+    return { updated: tx.select().from(events).where(eq(events.id, eventId)).get() as Event, days };
+  });
+  publishChange(ctx, eventId, updated.version, { settings: true, slots: days !== 0 });
+  return updated;
 }

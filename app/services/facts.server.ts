@@ -180,6 +180,9 @@ export function createFactsCache() {
         try {
           const current = this.facts(ctx.db, eventId).organiser;
           if (current.placements.length === 0) return;
+          // During a blind vote even an empty push would tell attendees that hidden counts moved a
+          // conflict; organisers get the fresh conflicts with the next change or when voting closes.
+          if (!talliesVisible(current.settings, false)) return;
           const fresh = gridFacts(ctx.db, eventId).conflicts;
           if (JSON.stringify(fresh) === JSON.stringify(current.conflicts)) return;
           const version = ctx.db.transaction((tx) => nextVersion(tx, eventId));

@@ -1,7 +1,7 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type Room, type TimeSlot, placements, rooms, timeSlots } from "../../db/schema";
-import { checkNewSlot, toLocalDateTime } from "../domain/timeSlots";
-import { idSchema, roomSchema, timeSlotSchema } from "../schemas/event";
+import { checkNewSlot, kindChangeProblem, toLocalDateTime } from "../domain/timeSlots";
+import { editRoomSchema, editSlotSchema, idSchema, roomSchema, timeSlotSchema } from "../schemas/event";
 import { audit } from "./audit.server";
 import { nextVersion, publishChange } from "./facts.server";
 import type { ServiceContext } from "./context.server";
@@ -162,4 +162,92 @@ export function placementCounts(
     bySlot[row.slotId] = (bySlot[row.slotId] ?? 0) + 1;
   }
   return { byRoom, bySlot };
+}
+
+/** Renames a room or changes its capacity; what is placed in it stays. */
+export async function editRoom(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Room> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(editRoomSchema, input);
+  const eventId = viewer.event.id;
+  const result = ctx.db.transaction((tx) => {
+    const room = tx
+      .select()
+      .from(rooms)
+      .where(and(eq(rooms.id, data.roomId), eq(rooms.eventId, eventId)))
+      .get();
+    if (!room) throw new ServiceError("not_found", "That room is not part of this event (it may have been removed).");
+    const folded = data.name.toLocaleLowerCase();
+    const clash = tx
+      .select({ id: rooms.id, name: rooms.name })
+      .from(rooms)
+      .where(eq(rooms.eventId, eventId))
+      .all()
+      .some((other) => other.id !== room.id && other.name.toLocaleLowerCase() === folded);
+    if (clash) {
+      throw new ServiceError("conflict", `There is already a room called "${data.name}".`, {
+        name: [`There is already a room called "${data.name}".`],
+      });
+    }
+    const updated = tx
+      .update(rooms)
+      .set({ name: data.name, capacity: data.capacity })
+      .where(eq(rooms.id, room.id))
+      .returning()
+      .get();
+    audit(tx, {
+      eventId,
+      action: "room.edit",
+      targetId: room.id,
+      detail: { name: data.name, capacity: data.capacity },
+    });
+    return { updated, version: nextVersion(tx, eventId) };
+  });
+  // Capacity changes what counts as over capacity: the grid's conflicts travel with the rooms.
+  publishChange(ctx, eventId, result.version, { rooms: true });
+  return result.updated;
+}
+
+/**
+ * Changes a slot's times, kind or label. Its sessions stay placed; a change
+ * that would break them (a break, or a plenary, holding sessions) is refused.
+ */
+export async function editTimeSlot(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<TimeSlot> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const data = validate(editSlotSchema, input);
+  const eventId = viewer.event.id;
+  const result = ctx.db.transaction((tx) => {
+    const all = tx.select().from(timeSlots).where(eq(timeSlots.eventId, eventId)).all();
+    const slot = all.find((s) => s.id === data.slotId);
+    if (!slot)
+      throw new ServiceError("not_found", "That time slot is not part of this event (it may have been removed).");
+    const day = data.day ?? slot.localStart.slice(0, 10);
+    const candidate = { localStart: toLocalDateTime(day, data.starts), localEnd: toLocalDateTime(day, data.ends) };
+    const problem = checkNewSlot(
+      candidate,
+      all.filter((s) => s.id !== slot.id),
+    );
+    if (problem) {
+      const kind = problem.field === "ends" ? "invalid" : "conflict";
+      throw new ServiceError(kind, problem.message, { [problem.field]: [problem.message] });
+    }
+    const placed = tx
+      .select({ pitchId: placements.pitchId })
+      .from(placements)
+      .where(eq(placements.slotId, slot.id))
+      .all().length;
+    const refusal = kindChangeProblem(data.kind, placed);
+    if (refusal) throw new ServiceError("conflict", refusal, { kind: [refusal] });
+    const updated = tx
+      .update(timeSlots)
+      .set({ ...candidate, kind: data.kind, label: data.label ?? "" })
+      .where(eq(timeSlots.id, slot.id))
+      .returning()
+      .get();
+    audit(tx, { eventId, action: "slot.edit", targetId: slot.id, detail: { ...candidate, kind: data.kind } });
+    return { updated, version: nextVersion(tx, eventId) };
+  });
+  publishChange(ctx, eventId, result.version, { slots: true });
+  return result.updated;
 }

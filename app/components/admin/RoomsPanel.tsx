@@ -5,6 +5,7 @@ import { limits } from "../../schemas/limits";
 import type { FormReply } from "../../utils/forms";
 import { Field, FormErrors } from "../Field";
 import type { RoomView } from "../VenueOverview";
+import { EditRoom } from "./EditForms";
 import { RemoveButton } from "./RemoveButton";
 
 export function RoomsPanel({
@@ -29,6 +30,7 @@ export function RoomsPanel({
             <span>
               {room.name} <span className="muted">({room.capacity} seats)</span>
             </span>
+            <EditRoom room={room} />
             <RemoveButton
               what={`room ${room.name}`}
               intent="remove-room"

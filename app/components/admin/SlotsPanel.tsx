@@ -6,6 +6,7 @@ import { limits } from "../../schemas/limits";
 import type { FormReply } from "../../utils/forms";
 import { Field, FormErrors } from "../Field";
 import { type SlotView, slotDescription } from "../VenueOverview";
+import { EditSlot } from "./EditForms";
 import { RemoveButton } from "./RemoveButton";
 
 export function SlotsPanel({
@@ -38,6 +39,7 @@ export function SlotsPanel({
               {multiDay ? `${slot.localStart.slice(0, 10)} ` : ""}
               {formatRange(slot)} <span className="muted">{slotDescription(slot)}</span>
             </span>
+            <EditSlot slot={slot} />
             <RemoveButton
               what={`time slot ${formatRange(slot)}`}
               intent="remove-slot"

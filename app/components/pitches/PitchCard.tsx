@@ -51,12 +51,23 @@ export function PitchCard({
         {showVoteButton ? (
           <VoteButton slug={slug} pitchId={pitch.id} title={pitch.title} voted={pitch.voted} disabled={!canVote} />
         ) : null}
-        <Link className="button secondary" to={`/e/${slug}/s/${pitch.id}`} aria-label={`Notes for ${pitch.title}`}>
+        <Link
+          className="button secondary"
+          to={`/e/${slug}/s/${pitch.id}`}
+          aria-label={`Notes for ${pitch.title}`}
+          // The route is known already: no manifest request per new pitch on every phone.
+          discover="none"
+        >
           Notes
         </Link>
         {pitch.mine ? (
           <>
-            <Link className="button secondary" to={`/e/${slug}/pitch/${pitch.id}`} aria-label={`Edit ${pitch.title}`}>
+            <Link
+              className="button secondary"
+              to={`/e/${slug}/pitch/${pitch.id}`}
+              aria-label={`Edit ${pitch.title}`}
+              discover="none"
+            >
               Edit
             </Link>
             <Form method="post" action={`/e/${slug}?index`} className="inline-form">

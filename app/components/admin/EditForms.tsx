@@ -1,0 +1,80 @@
+import { Form, useNavigation } from "@remix-run/react";
+import { formatRange } from "../../domain/timeSlots";
+import { limits } from "../../schemas/limits";
+import type { RoomView, SlotView } from "../VenueOverview";
+
+/**
+ * Edit in place: a room's name and seats, a slot's times, kind and label.
+ * What is placed stays placed (the server refuses a change that would break
+ * it, and says why). Closed by default, so the console stays short.
+ */
+export function EditRoom({ room }: { room: RoomView }) {
+  const id = `edit-room-${room.id}`;
+  return (
+    <details className="edit-in-place">
+      <summary className="button small secondary" aria-label={`Edit room ${room.name}`}>
+        Edit
+      </summary>
+      <Form method="post" className="row" aria-label={`Edit room ${room.name}`}>
+        <input type="hidden" name="intent" value="edit-room" />
+        <input type="hidden" name="roomId" value={room.id} />
+        <div className="field">
+          <label htmlFor={`${id}-name`}>Name</label>
+          <input id={`${id}-name`} name="name" defaultValue={room.name} maxLength={limits.roomName} required />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-seats`}>Seats</label>
+          <input id={`${id}-seats`} name="capacity" type="number" min={1} max={100000} defaultValue={room.capacity} />
+        </div>
+        <SaveButton label="Save room" />
+      </Form>
+    </details>
+  );
+}
+
+export function EditSlot({ slot }: { slot: SlotView }) {
+  const id = `edit-slot-${slot.id}`;
+  const range = formatRange(slot);
+  return (
+    <details className="edit-in-place">
+      <summary className="button small secondary" aria-label={`Edit time slot ${range}`}>
+        Edit
+      </summary>
+      <Form method="post" className="row" aria-label={`Edit time slot ${range}`}>
+        <input type="hidden" name="intent" value="edit-slot" />
+        <input type="hidden" name="slotId" value={slot.id} />
+        <input type="hidden" name="day" value={slot.localStart.slice(0, 10)} />
+        <div className="field">
+          <label htmlFor={`${id}-from`}>From</label>
+          <input id={`${id}-from`} name="starts" type="time" defaultValue={slot.localStart.slice(11, 16)} required />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-until`}>Until</label>
+          <input id={`${id}-until`} name="ends" type="time" defaultValue={slot.localEnd.slice(11, 16)} required />
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-kind`}>Kind</label>
+          <select id={`${id}-kind`} name="kind" defaultValue={slot.kind}>
+            <option value="sessions">Sessions (one per room)</option>
+            <option value="break">Break</option>
+            <option value="plenary">Plenary (one for all rooms)</option>
+          </select>
+        </div>
+        <div className="field">
+          <label htmlFor={`${id}-label`}>Label</label>
+          <input id={`${id}-label`} name="label" defaultValue={slot.label} maxLength={limits.slotLabel} />
+        </div>
+        <SaveButton label="Save time slot" />
+      </Form>
+    </details>
+  );
+}
+
+function SaveButton({ label }: { label: string }) {
+  const busy = useNavigation().state === "submitting";
+  return (
+    <button type="submit" className="small" disabled={busy}>
+      {label}
+    </button>
+  );
+}
