@@ -980,3 +980,63 @@ describe("session:state", () => {
     expect(versionOf(c)).toBe(before);
   });
 });
+
+// ---------------------------------------------------------------- gaps these tests found
+
+describe("a page kept by pushes equals a fresh load, after changes that move votes or ownership", () => {
+  it("a voted pitch hidden and shown again shows its real count (its votes were released)", async () => {
+    const { c, ann, bob, cy } = await venue();
+    const a = await pitch(c, ann, "Alpha");
+    await ok(c.admin({ intent: "open-voting" }), "open");
+    const page = await follow(c);
+    await vote(c, bob, a);
+    await vote(c, cy, a);
+    await expect.poll(() => page.state.tallies?.[a], { timeout: 5000 }).toBe(2);
+    await ok(c.admin({ intent: "hide-pitch", pitchId: a, reason: "Off topic" }), "hide");
+    await ok(c.admin({ intent: "unhide-pitch", pitchId: a }), "unhide");
+    await page.reach(versionOf(c));
+    await settle();
+    const fresh = await stateJson(c);
+    expect(fresh.tallies?.[a] ?? 0).toBe(0);
+    // The page still shows "2 votes" on Alpha; a reload shows "0 votes".
+    expect(comparable(page.state).board).toEqual(comparable(fresh).board);
+  });
+
+  it("my pitch hidden and shown again is still mine on my page", async () => {
+    const { c, ann } = await venue();
+    const page = await follow(c, ann.client);
+    const a = await pitch(c, ann, "Alpha");
+    await page.revalidate();
+    expect(page.state.personal.myPitches).toEqual([a]);
+    await ok(c.admin({ intent: "hide-pitch", pitchId: a, reason: "Check" }), "hide");
+    await ok(c.admin({ intent: "unhide-pitch", pitchId: a }), "unhide");
+    await page.reach(versionOf(c));
+    const fresh = await stateJson(c, ann.client);
+    expect(fresh.personal.myPitches).toEqual([a]);
+    // The page no longer offers Ann "Edit" and "Withdraw" on her own pitch; a reload does.
+    expect(page.state.personal.myPitches).toEqual(fresh.personal.myPitches);
+  });
+
+  it("votes cast after sessions were placed show in the organiser's conflicts (over capacity, voter clash)", async () => {
+    const { c, ann, bob, cy, hall, nook, s1 } = await venue();
+    const a = await pitch(c, ann, "Alpha");
+    const b = await pitch(c, ann, "Beta");
+    await place(c, a, nook, s1);
+    await place(c, b, hall, (await addSlot(c, "12:00", "13:00")) as string);
+    await ok(c.admin({ intent: "open-voting" }), "open");
+    await place(c, b, hall, s1);
+    // Placed first, voted after: two people want both, and Alpha's room seats one.
+    for (const who of [bob, cy]) {
+      await vote(c, who, a);
+      await vote(c, who, b);
+    }
+    await settle();
+    const all = ["over-capacity", "pitcher-clash", "voter-clash"];
+    const kinds = async () => (await stateJson(c, c.organiser)).facts.conflicts.map((x) => x.kind).sort();
+    // Votes do not move the version, and the snapshot is built once per version: its conflicts are from before them.
+    expect.soft(await kinds(), "conflicts right after the votes").toEqual(all);
+    // Any later change (here a new room) rebuilds the snapshot, and the conflicts appear.
+    await addRoom(c, "Annex", 5);
+    expect(await kinds(), "conflicts after the next version").toEqual(all);
+  });
+});

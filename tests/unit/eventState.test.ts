@@ -1061,3 +1061,14 @@ describe("a page applying every push holds what a fresh snapshot gives", () => {
     );
   });
 });
+
+describe("pitches of the same moment, in the server's order", () => {
+  it("orders them by id as the snapshot does (SQLite compares ids byte by byte), so an edit does not reorder them", () => {
+    // Ids are base64url: upper case sorts before lower case in SQLite's ORDER BY, not in localeCompare.
+    const upper = pitch("Bq3x", { createdAt: at(1), title: "Upper" });
+    const lower = pitch("aZ9-", { createdAt: at(1), title: "Lower" });
+    const snapshotOrder = [upper, lower]; // ORDER BY created_at, id: "B" (0x42) before "a" (0x61)
+    const after = applyPatch(facts({ pitches: snapshotOrder }), { pitches: [{ ...lower, title: "Lower, edited" }] }, 1);
+    expect(after.pitches.map((p) => p.id)).toEqual(["Bq3x", "aZ9-"]);
+  });
+});
