@@ -308,4 +308,9 @@ describe("phones following the event while others change it", () => {
     await expectNoReloads("after the reconnect");
     await expectAccessible(eventPhone.page);
   });
+
+  it("the phones made no HTTP request at all while following, beyond the one snapshot after the reconnect", async () => {
+    const expected = { event: [`GET /e/${slug}/state.json`], grid: [] as string[] };
+    expect({ event: eventPhone.all, grid: gridPhone.all }).toEqual(expected);
+  });
 });
