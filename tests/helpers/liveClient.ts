@@ -58,7 +58,7 @@ export class LiveClient {
         this.state = { ...this.state, tallies: applyTallies(this.state.tallies, update.tallies) };
       }
     });
-    const ack: Ack<JoinedEvent> = await this.socket.timeout(3000).emitWithAck("event:join", { slug: this.slug });
+    const ack: Ack<JoinedEvent> = await this.socket.timeout(10_000).emitWithAck("event:join", { slug: this.slug });
     if (!ack.ok) throw new Error(`event:join refused: ${ack.error}`);
     this.joined = ack;
     this.loading = true;
@@ -124,13 +124,13 @@ export class LiveClient {
 
   /** Votes over the socket as the app's vote button does; the ack updates this viewer's own votes. */
   async vote(pitchId: string, vote = true): Promise<Ack<VoteResult>> {
-    const ack: Ack<VoteResult> = await this.socket.timeout(3000).emitWithAck("vote:set", { pitchId, vote });
+    const ack: Ack<VoteResult> = await this.socket.timeout(10_000).emitWithAck("vote:set", { pitchId, vote });
     if (ack.ok) this.state = { ...this.state, personal: withMyVote(this.state.personal, pitchId, ack.voted) };
     return ack;
   }
 
   /** Waits until this client holds `version` (every push up to it applied), or fails after `ms`. */
-  async reach(version: number, ms = 5000): Promise<void> {
+  async reach(version: number, ms = 10_000): Promise<void> {
     const until = Date.now() + ms;
     while (this.state.facts.version < version || this.refetching || this.buffered.length) {
       if (Date.now() > until) {

@@ -771,7 +771,7 @@ describe("a page kept by pushes equals a fresh load", () => {
         expect(fresh.facts.version, `${step}: ${who}`).toBe(version);
         // Counts travel on their own coalesced channel: give the last tick time to land.
         await expect
-          .poll(() => comparable(page.state), { timeout: 5000, message: `${step}: ${who}` })
+          .poll(() => comparable(page.state), { timeout: 10_000, message: `${step}: ${who}` })
           .toEqual(comparable(fresh));
         expect(page.state.facts, `${step}: ${who}`).toEqual(fresh.facts);
       }
@@ -858,7 +858,7 @@ describe("a page kept by pushes equals a fresh load", () => {
     await ok(c.admin({ intent: "merge-pitches", fromId: b, intoId: a }), "merge");
     await late.reach(versionOf(c));
     const fresh = await stateJson(c, bob.client);
-    await expect.poll(() => comparable(late.state), { timeout: 5000 }).toEqual(comparable(fresh));
+    await expect.poll(() => comparable(late.state), { timeout: 10_000 }).toEqual(comparable(fresh));
   });
 });
 
@@ -921,15 +921,17 @@ describe("session:state", () => {
     const connect = async (who?: HttpClient) => {
       const socket = await connectSocket(server.url, who);
       sockets.push(socket);
-      expect(await socket.timeout(3000).emitWithAck("event:join", { slug: c.slug })).toMatchObject({ ok: true });
+      expect(await socket.timeout(10_000).emitWithAck("event:join", { slug: c.slug })).toMatchObject({ ok: true });
       return socket;
     };
     const watchers = [await connect(bob.client), await connect()];
     for (const w of watchers) {
-      expect(await w.timeout(3000).emitWithAck("session:watch", { pitchId: session })).toMatchObject({ ok: true });
+      expect(await w.timeout(10_000).emitWithAck("session:watch", { pitchId: session })).toMatchObject({ ok: true });
     }
     const elsewhere = await connect(bob.client);
-    expect(await elsewhere.timeout(3000).emitWithAck("session:watch", { pitchId: other })).toMatchObject({ ok: true });
+    expect(await elsewhere.timeout(10_000).emitWithAck("session:watch", { pitchId: other })).toMatchObject({
+      ok: true,
+    });
     const eventOnly = await connect();
     const outsiders = [elsewhere, eventOnly].map((s) => record(s, "session:state"));
     const patches = [...watchers, elsewhere, eventOnly].map((s) => record(s, "event:patch"));
@@ -945,7 +947,7 @@ describe("session:state", () => {
     expect(item.status).toBe(200);
 
     const pushed = (s: TestSocket, match: (state: SessionState) => boolean) =>
-      nextEvent(s, "session:state", (state) => state.pitchId === session && match(state));
+      nextEvent(s, "session:state", (state) => state.pitchId === session && match(state), 10_000);
 
     // The pitcher turns the Chatham House rule on: the state with every item, names filtered.
     let arrivals = watchers.map((w) => pushed(w, (s) => s.chathamHouse));
@@ -991,7 +993,7 @@ describe("a page kept by pushes equals a fresh load, after changes that move vot
     const page = await follow(c);
     await vote(c, bob, a);
     await vote(c, cy, a);
-    await expect.poll(() => page.state.tallies?.[a], { timeout: 5000 }).toBe(2);
+    await expect.poll(() => page.state.tallies?.[a], { timeout: 10_000 }).toBe(2);
     await ok(c.admin({ intent: "hide-pitch", pitchId: a, reason: "Off topic" }), "hide");
     await ok(c.admin({ intent: "unhide-pitch", pitchId: a }), "unhide");
     await page.reach(versionOf(c));
