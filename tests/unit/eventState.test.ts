@@ -88,12 +88,13 @@ const facts = (over: Partial<EventFacts> = {}): EventFacts => ({
   ...over,
 });
 
-const nobody: PersonalFacts = { isOrganiser: false, attendee: null, myVotes: [], myPitches: [] };
+const nobody: PersonalFacts = { isOrganiser: false, attendee: null, myVotes: [], myPitches: [], mentions: 0 };
 const attendee = (over: Partial<PersonalFacts> = {}): PersonalFacts => ({
   isOrganiser: false,
   attendee: { id: "me", name: "Me", nameInWriteups: false },
   myVotes: [],
   myPitches: [],
+  mentions: 0,
   ...over,
 });
 const organiser = (over: Partial<PersonalFacts> = {}): PersonalFacts => ({ ...nobody, isOrganiser: true, ...over });
@@ -327,12 +328,30 @@ describe("applyPersonal", () => {
 
 describe("applyEventPatch", () => {
   it("applies the facts and personal parts together", () => {
-    const before = deepFreeze(live({ pitches: [pitch("a", { createdAt: at(1) })] }, attendee({ myVotes: ["a"] })));
+    const before = deepFreeze(
+      live(
+        { pitches: [pitch("a", { createdAt: at(1) }), pitch("b", { createdAt: at(2) })] },
+        attendee({ myVotes: ["a"] }),
+        {
+          b: 1,
+        },
+      ),
+    );
     const after = applyEventPatch(before, { removedPitchIds: ["a"], placements: [] }, 1);
     expect(after.facts.version).toBe(1);
-    expect(after.facts.pitches).toEqual([]);
+    expect(after.facts.pitches.map((p) => p.id)).toEqual(["b"]);
     expect(after.personal.myVotes).toEqual([]);
-    expect(after.tallies).toBe(before.tallies);
+    expect(after.tallies).toEqual({ b: 1 });
+  });
+
+  it("drops the count of a pitch that left, so one shown again starts from nothing", () => {
+    const before = deepFreeze(live({ pitches: [pitch("a"), pitch("b")] }, attendee(), { a: 2, b: 1 }));
+    const hidden = applyEventPatch(before, { removedPitchIds: ["a"] }, 1);
+    expect(hidden.tallies).toEqual({ b: 1 });
+    const back = applyEventPatch(hidden, { pitches: [pitch("a")] }, 2);
+    expect(boardView(back).pitches.find((p) => p.id === "a")?.votes).toBe(0);
+    // Hidden counts (null) stay hidden.
+    expect(applyEventPatch(live({}, attendee(), null), { removedPitchIds: ["a"] }, 1).tallies).toBeNull();
   });
 
   it("replaces the tallies when the patch carries them (a blind vote closed, a merge moved votes)", () => {
@@ -678,6 +697,7 @@ class ServerModel {
         attendee: { id: "me", name: "Me", nameInWriteups: false },
         myVotes: [...this.votes].filter(([, voters]) => voters.has("me")).map(([id]) => id),
         myPitches: mine.map((p) => p.fact.id),
+        mentions: 0,
       },
     };
   }
