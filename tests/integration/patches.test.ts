@@ -1061,4 +1061,30 @@ describe("a page kept by pushes equals a fresh load, after changes that move vot
       expect(page.snapshots).toBe(1);
     }
   });
+
+  it("during a blind vote, votes alone send attendees no push (its timing would tell them a conflict changed)", async () => {
+    const { c, ann, bob, cy, hall, nook, s1, watcher, org } = await venue();
+    const a = await pitch(c, ann, "Alpha");
+    const b = await pitch(c, ann, "Beta");
+    await ok(c.admin({ intent: "voting-settings", votesPerAttendee: "3", blindVoting: "on" }), "blind");
+    await ok(c.admin({ intent: "open-voting" }), "open");
+    await place(c, a, nook, s1);
+    await place(c, b, hall, s1);
+    await watcher.reach(await quiet(c));
+    const mark = watcher.patches.length;
+    for (const who of [bob, cy]) {
+      await vote(c, who, a);
+      await vote(c, who, b);
+    }
+    // Organisers get the vote-dependent conflicts...
+    await expect
+      .poll(async () => (await stateJson(c, c.organiser)).facts.conflicts.map((x) => x.kind).sort(), {
+        timeout: 10_000,
+      })
+      .toEqual(["over-capacity", "pitcher-clash", "voter-clash"]);
+    await org.reach(await quiet(c));
+    // ...while attendees, who may not see them, get nothing: a push right after votes, with a grid
+    // they already hold, says that some over-capacity or voter clash appeared or went away.
+    expect(watcher.since(mark).map((p) => ({ version: p.version, patch: p.patch }))).toEqual([]);
+  });
 });
