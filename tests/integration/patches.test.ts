@@ -516,6 +516,19 @@ describe("what each command pushes", () => {
     expect(watcher.state.tallies).toEqual({ [a]: 2 });
   });
 
+  it("an announcement and its clearing: the settings, with the announcement and when it was made", async () => {
+    const { c, watcher, org } = await venue();
+    const [made, orgMade] = await onePush(c, [watcher, org], () =>
+      ok(c.admin({ intent: "announce", text: "Room B moved upstairs" }), "announce"),
+    );
+    expect(keysOf(made as EventPatch)).toEqual(["conflicts", "placements", "settings", "tallies"]);
+    expect(made?.settings?.announcement).toEqual({ text: "Room B moved upstairs", at: expect.any(String) });
+    expect(orgMade).toEqual(made);
+    await expectPatchMatchesSnapshot(c, made as EventPatch, watcher.who);
+    const [cleared] = await onePush(c, [watcher, org], () => ok(c.admin({ intent: "clear-announcement" }), "clear"));
+    expect(cleared?.settings?.announcement).toBeNull();
+  });
+
   it("an attendee's new name: every card they pitched (merged ones too), with the new pitcher name", async () => {
     const { c, ann, bob, watcher, org } = await venue();
     const a = await pitch(c, ann, "Alpha");

@@ -44,6 +44,7 @@ const settings = (over: Partial<SettingsFact> = {}): SettingsFact => ({
   votesPerAttendee: 3,
   blindVoting: false,
   shufflePitches: false,
+  announcement: null,
   ...over,
 });
 
@@ -897,7 +898,7 @@ function run(server: ServerModel, o: Op): Outcome {
       return { type: "patch", ...server.commit({ grid: true }) };
     }
     case "settings": {
-      const field = o.a % 6;
+      const field = o.a % 7;
       const s = server.settings;
       server.settings = {
         ...s,
@@ -907,6 +908,7 @@ function run(server: ServerModel, o: Op): Outcome {
         ...(field === 3 ? { shufflePitches: !s.shufflePitches } : {}),
         ...(field === 4 ? { pitchingOpen: !s.pitchingOpen } : {}),
         ...(field === 5 ? { name: `Camp ${o.text}` } : {}),
+        ...(field === 6 ? { announcement: o.flag ? { text: `Now ${o.text}`, at: at(o.b % 60) } : null } : {}),
       };
       return { type: "patch", ...server.commit({ settings: true }) };
     }
