@@ -960,6 +960,50 @@ describe("bad input", () => {
     expect(await choose(c, kim.client, id, "named")).toEqual({ status: 200, error: undefined });
   });
 
+  it('names no one from a picked id sent with an empty "Said by", even with the tick (known bug, see the comment)', async () => {
+    // Bug: addItem (app/services/capture.server.ts:279) checks and applies data.mentionId, the raw
+    // field, while itemColumns() has already dropped the link because "Said by" is empty. The row gets
+    // said_by = the person's joined name, mention_id = null and the note-taker's tick: an unlinked,
+    // ticked name, shown and exported, that the person never confirmed and cannot see under "Your
+    // mentions". editItem (line 326) uses columns.mentionId and does not have the bug.
+    // The capture form sends a mentionId only with a picked name, but any client can send both
+    // fields: an id without a name must link no one, and must not become a name nobody confirmed.
+    const c = await camp();
+    const nora = await attendee(c, "Nora Notetaker");
+    const jo = await attendee(c, "Jo Barelypicked");
+    const session = await pitch(c, nora, "Bare id session zq");
+    const socket = await follow(c, nora.client);
+    const viewer = await watcher(c, session);
+    const pushes = record(viewer, "item:upserted");
+
+    const overSocket = newItemId();
+    const ack = await socketAdd(socket, {
+      id: overSocket,
+      pitchId: session,
+      kind: "tip",
+      text: "Bare id over the socket",
+      saidBy: "",
+      saidByConsent: true,
+      mentionId: jo.id,
+    });
+    expect(ack).toMatchObject({ ok: true, item: { speaker: null } });
+    const overHttp = await add(c, nora, session, {
+      text: "Bare id over HTTP",
+      saidBy: "",
+      saidByConsent: "on",
+      mentionId: jo.id,
+    });
+    await until(() => pushes.seen.length >= 2);
+    expect(pushes.seen.map(([u]) => u.item.speaker)).toEqual([null, null]);
+    const surfaces = await publicSurfaces(c, new HttpClient(server.url), [session]);
+    expect(surfacesWith(surfaces, jo.name)).toEqual([]);
+    const { text } = await eventFile(c);
+    expect(text).not.toContain(jo.name);
+    for (const id of [overSocket, overHttp]) {
+      expect(itemRow(id), id).toMatchObject({ said_by: null, mention_id: null });
+    }
+  });
+
   it("clears the link when the name is removed", async () => {
     const c = await camp();
     const nora = await attendee(c, "Nora Notetaker");
