@@ -1132,4 +1132,23 @@ describe("mentions:count", () => {
     // The snapshot never tells anyone else about mentions.
     expect(await mentionsInSnapshot(c, nora.client)).toBe(0);
   });
+
+  it("tells the named attendee when an organiser hides an item that names them (known bug, see the comment)", async () => {
+    // Bug: hideItem (app/services/capture.server.ts:361-378) never calls announceMentions, unlike
+    // addItem, editItem and deleteItem: open pages keep "Your mentions (2)" until they reload.
+    const s = await scene();
+    const { c, nora, jo, session } = s;
+    const keep = nextEvent(s.joSocket, "mentions:count", (u) => u.count === 2);
+    await add(c, nora, session, { text: "Kept mention", saidBy: "Jo", mentionId: jo.id });
+    const id = await add(c, nora, session, { text: "Rude mention", saidBy: "Jo", mentionId: jo.id });
+    await keep;
+    await received(s);
+
+    expect((await command(c, c.organiser, session, { intent: "hide", id })).status).toBe(200);
+    // What a page loads afterwards is right ...
+    expect(await mentionsInSnapshot(c, jo.client)).toBe(1);
+    expect(mentionsOn(await page(jo.client, `/e/${c.slug}/me`))).toHaveLength(1);
+    // ... and an open page hears it, as after a delete.
+    expect(await received(s)).toEqual({ jo: [1], "jo's second tab": [1] });
+  });
 });
