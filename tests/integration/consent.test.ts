@@ -546,6 +546,24 @@ describe("every attribution path on every surface", () => {
     }
   });
 
+  it("the preview lists every person the post will name, with the basis (missing, see the comment)", async () => {
+    // Issue 11, item 5: "the export preview lists every person the post will name and the basis
+    // (confirmed by the person, or ticked by the note-taker)". speakerBasis() exists in
+    // app/domain/attribution.ts, but nothing calls it: ExportItem (app/domain/export/model.ts) has no
+    // basis and the preview (routes/e.$slug.s_.$sessionId.export.tsx) lists no one.
+    const read = async (pitchId: string) => {
+      const html = await page(new HttpClient(server.url), `/e/${c.slug}/s/${pitchId}/export`);
+      const main = html.match(/<main[^>]*>(.*)<\/main>/s)?.[1] ?? "";
+      return decodeHtml(main.replace(/<[^>]+>/g, " ")).replace(/\s+/g, " ");
+    };
+    const open = await read(sessions.open);
+    expect(open).toMatch(new RegExp(`${NAMES.open.a}.{0,80}confirmed by the person`));
+    expect(open).toMatch(new RegExp(`${NAMES.open.d}.{0,80}ticked by the note-taker`));
+    const chatham = await read(sessions.chatham);
+    expect(chatham).not.toContain("confirmed by the person");
+    expect(chatham).not.toContain("ticked by the note-taker");
+  });
+
   it("withdraws every name once the open session goes under the Chatham House rule, and restores them after", async () => {
     const socket = await watcher(c, sessions.open, wanda.client);
     const on = nextEvent(socket, "session:state", (s) => s.pitchId === sessions.open && s.chathamHouse);
