@@ -1,8 +1,8 @@
 import { Link } from "@remix-run/react";
 import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
 import type { TallyUpdate } from "./contract";
-import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withMyVote } from "./eventState";
-import type { EventPatchPush } from "./facts";
+import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withConflicts, withMyVote } from "./eventState";
+import type { EventFacts, EventPatchPush } from "./facts";
 import { OUTBOX_EVENT, readEventOutbox, unsentCount, unsentText } from "./outbox";
 import type { ClientSocket } from "./socket.client";
 import { type AckedListener, useOutboxSender } from "./useOutboxSender";
@@ -205,6 +205,10 @@ export function LiveChannel({
       if (update.eventId !== eventRef.current.facts.eventId) return;
       commit({ ...eventRef.current, tallies: applyTallies(eventRef.current.tallies, update.tallies) });
     };
+    const onConflicts = (update: { eventId: string; version: number; conflicts: EventFacts["conflicts"] }) => {
+      if (update.eventId !== eventRef.current.facts.eventId) return;
+      commit(withConflicts(eventRef.current, update.version, update.conflicts));
+    };
     const onMentions = ({ count }: { count: number }) => {
       const current = eventRef.current;
       commit({ ...current, personal: { ...current.personal, mentions: count } });
@@ -226,6 +230,7 @@ export function LiveChannel({
       active.on("event:patch", onPatch);
       active.on("votes:tallies", onTallies);
       active.on("mentions:count", onMentions);
+      active.on("grid:conflicts", onConflicts);
       window.addEventListener("offline", onOffline);
       window.addEventListener("online", onOnline);
       if (active.connected) onConnect();
@@ -245,6 +250,7 @@ export function LiveChannel({
         active.off("event:patch", onPatch);
         active.off("votes:tallies", onTallies);
         active.off("mentions:count", onMentions);
+        active.off("grid:conflicts", onConflicts);
       }
     };
   }, [slug]);

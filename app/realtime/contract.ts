@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { EventPatchPush } from "./facts";
+import type { ConflictFact, EventPatchPush } from "./facts";
 
 /**
  * The typed real-time contract shared by the server (hub.server.ts) and the
@@ -37,6 +37,11 @@ export interface ServerToClientEvents {
   "item:upserted": (update: { pitchId: string; item: ItemView }) => void;
   "item:removed": (update: { pitchId: string; itemId: string }) => void;
   "session:presence": (update: { pitchId: string; viewers: number }) => void;
+  /**
+   * Organisers only, during a blind vote: the grid's conflicts worked out again after votes, at the
+   * version the page holds (not a new version: attendees, who may not see them, get nothing).
+   */
+  "grid:conflicts": (update: { eventId: string; version: number; conflicts: ConflictFact[] }) => void;
   /** How many notes name this attendee (sent to that attendee's own sockets only). */
   "mentions:count": (update: { count: number }) => void;
   /** A session's Chatham House rule or lock changed; `items` (all shown items) when names may have changed. */

@@ -83,6 +83,12 @@ export function applyEventPatch(event: LiveEvent, patch: EventPatch, version: nu
   };
 }
 
+/** Organisers, during a blind vote: conflicts worked out again at the version the page holds. */
+export function withConflicts(event: LiveEvent, version: number, conflicts: EventFacts["conflicts"]): LiveEvent {
+  if (version !== event.facts.version) return event;
+  return { ...event, facts: { ...event.facts, conflicts } };
+}
+
 /** Coalesced counts: the latest value of each pitch that changed. */
 export function applyTallies(current: Tallies | null, update: Tallies): Tallies {
   return { ...(current ?? {}), ...update };

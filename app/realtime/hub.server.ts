@@ -57,6 +57,9 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
     itemRemoved(pitchId, itemId) {
       io.to(sessionRoom(pitchId)).emit("item:removed", { pitchId, itemId });
     },
+    organiserConflicts(eventId, version, conflicts) {
+      io.to(organiserRoom(eventId)).emit("grid:conflicts", { eventId, version, conflicts });
+    },
     mentions(attendeeId, count) {
       io.to(attendeeRoom(attendeeId)).emit("mentions:count", { count });
     },

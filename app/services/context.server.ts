@@ -2,7 +2,7 @@ import type { Cookie } from "@remix-run/node";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
 import type { ItemView, SessionState } from "../realtime/contract";
-import type { EventPatch } from "../realtime/facts";
+import type { ConflictFact, EventPatch } from "../realtime/facts";
 import type { FactsCache } from "./facts.server";
 import type { WriteLimiter } from "./rateLimit.server";
 
@@ -11,6 +11,8 @@ export interface Publisher {
   /** A captured item was added or changed: sent to that session's viewers. */
   itemUpserted(pitchId: string, item: ItemView): void;
   itemRemoved(pitchId: string, itemId: string): void;
+  /** Organisers only: conflicts worked out again at the current version (blind vote). */
+  organiserConflicts(eventId: string, version: number, conflicts: ConflictFact[]): void;
   /** How many notes now name this attendee: sent to their own sockets ("Your mentions (N)"). */
   mentions(attendeeId: string, count: number): void;
   /** A session's rule or lock changed: sent to that session's viewers. */

@@ -178,13 +178,19 @@ export function createFactsCache() {
       const timer = setTimeout(() => {
         conflictChecks.delete(eventId);
         try {
-          const current = this.facts(ctx.db, eventId).organiser;
+          const built = this.facts(ctx.db, eventId);
+          const current = built.organiser;
           if (current.placements.length === 0) return;
-          // During a blind vote even an empty push would tell attendees that hidden counts moved a
-          // conflict; organisers get the fresh conflicts with the next change or when voting closes.
-          if (!talliesVisible(current.settings, false)) return;
           const fresh = gridFacts(ctx.db, eventId).conflicts;
           if (JSON.stringify(fresh) === JSON.stringify(current.conflicts)) return;
+          if (!talliesVisible(current.settings, false)) {
+            // Blind vote: what attendees see cannot have changed, and even an empty push to them would
+            // say that hidden counts moved a conflict. Organisers alone get the new conflicts, at the
+            // same version, and their snapshot follows.
+            built.organiser = { ...current, conflicts: fresh };
+            ctx.publish.organiserConflicts(eventId, current.version, fresh);
+            return;
+          }
           const version = ctx.db.transaction((tx) => nextVersion(tx, eventId));
           publishChange(ctx, eventId, version, { grid: true });
         } catch (error) {

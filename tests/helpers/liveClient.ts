@@ -4,6 +4,7 @@ import {
   type LiveEvent,
   applyEventPatch,
   applyTallies,
+  withConflicts,
   boardView,
   gridViewOf,
   showsTallies,
@@ -52,6 +53,11 @@ export class LiveClient {
   async start(): Promise<this> {
     this.socket = await connectSocket(this.base, this.who);
     this.socket.on("event:patch", (raw) => this.onPatch(raw));
+    this.socket.on("grid:conflicts", (update) => {
+      if (this.state && update.eventId === this.state.facts.eventId) {
+        this.state = withConflicts(this.state, update.version, update.conflicts);
+      }
+    });
     this.socket.on("votes:tallies", (update) => {
       this.tallies.push(update);
       if (this.state && update.eventId === this.state.facts.eventId) {
