@@ -153,9 +153,20 @@ export function sessionSecret(env: Env): string {
   const folder = dbPath === ":memory:" ? null : dirname(resolve(dbPath));
   if (!folder) return randomBytes(32).toString("hex");
   const file = join(folder, "session-secret");
-  if (existsSync(file)) return readFileSync(file, "utf8").trim();
-  mkdirSync(folder, { recursive: true });
-  const secret = randomBytes(32).toString("hex");
-  writeFileSync(file, secret, { mode: 0o600 });
-  return secret;
+  try {
+    if (existsSync(file)) {
+      const kept = readFileSync(file, "utf8").trim();
+      if (kept.length < 32) throw new Error("it holds fewer than 32 characters");
+      return kept;
+    }
+    mkdirSync(folder, { recursive: true });
+    const secret = randomBytes(32).toString("hex");
+    writeFileSync(file, secret, { mode: 0o600 });
+    return secret;
+  } catch (error) {
+    const why = error instanceof Error ? error.message : String(error);
+    throw new Error(
+      `Unconf cannot start: the cookie-signing secret ${file} cannot be read or written (${why}). Fix the file or its folder's permissions, or set SESSION_SECRET.`,
+    );
+  }
 }
