@@ -51,7 +51,13 @@ function parse<S extends z.ZodTypeAny>(formData: FormData, schema: S) {
   }
 }
 
-/** Echo bounds for fields a schema does not bound itself. */
+/**
+ * Echo bounds. A value up to twice its field's limit comes back whole, so a
+ * person who typed a little too much sees it all and can shorten it (DESIGN.md:
+ * nothing typed is lost on an error); past that it is cut there. Fields the
+ * schema does not bound come back cut to the fallback.
+ */
+const ECHO_SLACK = 2;
 const ECHO_FALLBACK_LENGTH = 1000;
 const ECHO_MAX_ITEMS = 100;
 const ECHO_MAX_MESSAGE = 500;
@@ -101,7 +107,10 @@ export function maxLengthOf(schema: z.ZodTypeAny | undefined): number | undefine
 }
 
 function boundValue(value: unknown, schema: z.ZodTypeAny | undefined): unknown {
-  if (typeof value === "string") return value.slice(0, maxLengthOf(schema) ?? ECHO_FALLBACK_LENGTH);
+  if (typeof value === "string") {
+    const max = maxLengthOf(schema);
+    return value.slice(0, max === undefined ? ECHO_FALLBACK_LENGTH : max * ECHO_SLACK);
+  }
   if (Array.isArray(value)) return value.slice(0, ECHO_MAX_ITEMS).map((item) => boundValue(item, child(schema, "")));
   if (value && typeof value === "object") {
     const entries = Object.entries(value).slice(0, ECHO_MAX_ITEMS);
@@ -113,8 +122,8 @@ function boundValue(value: unknown, schema: z.ZodTypeAny | undefined): unknown {
 /**
  * conform's reply echoes every submitted value so the form keeps what the
  * person typed. A refused value must not come back whole: each field is cut
- * to its schema's maximum length (or a fallback), lists and unknown fields
- * are capped, and so are messages (zod's can quote the input).
+ * to twice its schema's maximum length (or a fallback), lists and unknown
+ * fields are capped, and so are messages (zod's can quote the input).
  */
 export function boundedReply(result: SubmissionResult<string[]>, schema: z.ZodTypeAny): SubmissionResult<string[]> {
   const error = result.error

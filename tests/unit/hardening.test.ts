@@ -192,7 +192,7 @@ describe("echoed form values", () => {
     expect(maxLengthOf(schema.shape.count)).toBeUndefined();
   });
 
-  it("cuts every echoed value to its schema's max, and unknown ones to a fallback", () => {
+  it("cuts every echoed value to twice its schema's max, and unknown ones to a fallback", () => {
     const reply = boundedReply(
       {
         status: "error",
@@ -203,8 +203,8 @@ describe("echoed form values", () => {
       schema,
     );
     const value = reply.initialValue as Record<string, unknown>;
-    expect((value.name as string).length).toBe(120);
-    expect((value.note as string).length).toBe(10);
+    expect((value.name as string).length).toBe(240);
+    expect((value.note as string).length).toBe(20);
     expect((value.count as string).length).toBe(1000);
     expect(((value.extra as string[])[0] as string).length).toBe(1000);
     expect(reply.error?.name?.[0]?.length).toBe(500);
