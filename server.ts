@@ -131,7 +131,9 @@ async function main() {
     : ((await import(/* @vite-ignore */ pathToFileURL(buildPath).href)) as ServerBuild);
 
   // Every request body is read here with a cap counted as it streams in, and must be a form.
-  app.use(bodyGuard((req) => (["/import", "/import.data"].includes(req.path) ? env.MAX_IMPORT_SIZE : env.MAX_FORM_SIZE)));
+  app.use(
+    bodyGuard((req) => (["/import", "/import.data"].includes(req.path) ? env.MAX_IMPORT_SIZE : env.MAX_FORM_SIZE)),
+  );
   app.all(
     "*",
     remixHandler({

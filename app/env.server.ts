@@ -64,7 +64,9 @@ function byteSize(name: string, min: number, max: number) {
     .trim()
     .transform((value, ctx) => {
       const match = /^(\d+(?:\.\d+)?)\s*(b|kb|mb)?$/i.exec(value);
-      const bytes = match ? Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? "").toLowerCase()] ?? 1)) : Number.NaN;
+      const bytes = match
+        ? Math.floor(Number(match[1]) * (SIZE_UNITS[(match[2] ?? "").toLowerCase()] ?? 1))
+        : Number.NaN;
       if (!Number.isFinite(bytes) || bytes < min || bytes > max) {
         ctx.addIssue({
           code: z.ZodIssueCode.custom,

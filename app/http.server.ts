@@ -1,6 +1,11 @@
 import type { IncomingHttpHeaders, IncomingMessage } from "node:http";
 import type { TLSSocket } from "node:tls";
-import { type AppLoadContext, type ServerBuild, createRequestHandler, writeReadableStreamToWritable } from "@remix-run/node";
+import {
+  type AppLoadContext,
+  type ServerBuild,
+  createRequestHandler,
+  writeReadableStreamToWritable,
+} from "@remix-run/node";
 import type { NextFunction, Request as ExpressRequest, Response as ExpressResponse, RequestHandler } from "express";
 import proxyAddr from "proxy-addr";
 import { describeBytes } from "./env.server";

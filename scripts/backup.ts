@@ -23,7 +23,10 @@ export interface BackupResult {
 }
 
 function stamp(date = new Date()): string {
-  return date.toISOString().replace(/[-:]/g, "").replace(/\.\d+Z$/, "Z");
+  return date
+    .toISOString()
+    .replace(/[-:]/g, "")
+    .replace(/\.\d+Z$/, "Z");
 }
 
 /** Copies the database at `source` to `destination` online, checks the copy, and copies session-secret beside it. */

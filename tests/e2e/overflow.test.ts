@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type DbProbe, openDbProbe } from "../helpers/db";
 import { type Person, openBrowser } from "../helpers/browser";
-import { HttpClient, createEvent, joinAs } from "../helpers/http";
+import { type HttpClient, createEvent, joinAs } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
 
 /**
@@ -50,9 +50,7 @@ beforeAll(async () => {
   expect(placed.status).toBe(200);
   phone = await openBrowser("phone");
   // The phone is the organiser, so the admin page can be measured too.
-  await phone.context.addCookies(
-    [...organiser.cookies].map(([name, value]) => ({ name, value, url: server.url })),
-  );
+  await phone.context.addCookies([...organiser.cookies].map(([name, value]) => ({ name, value, url: server.url })));
 });
 
 afterAll(async () => {
@@ -62,20 +60,23 @@ afterAll(async () => {
 });
 
 describe("a page full of unbroken words on a 390 px phone", () => {
-  it.each(["", "/grid", "/admin", "/display", "/stories", "/s/:session"])("/e/:slug%s does not scroll sideways", async (path) => {
-    const { page } = phone;
-    await page.goto(`${server.url}/e/${slug}${path.replace(":session", sessionId)}`);
-    await page.waitForLoadState("networkidle");
-    const overflow = await page.evaluate(() => {
-      const width = document.documentElement.clientWidth;
-      const wide = [...document.querySelectorAll("body *")]
-        .filter((el) => el.getBoundingClientRect().right > width + 1)
-        .filter((el) => !el.closest(".visually-hidden, [aria-hidden='true'], table"))
-        .slice(0, 12)
-        .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
-      return { scrollWidth: document.documentElement.scrollWidth, width, wide };
-    });
-    expect(overflow.wide, `elements past the right edge on ${path || "/"}`).toEqual([]);
-    expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
-  });
+  it.each(["", "/grid", "/admin", "/display", "/stories", "/s/:session"])(
+    "/e/:slug%s does not scroll sideways",
+    async (path) => {
+      const { page } = phone;
+      await page.goto(`${server.url}/e/${slug}${path.replace(":session", sessionId)}`);
+      await page.waitForLoadState("networkidle");
+      const overflow = await page.evaluate(() => {
+        const width = document.documentElement.clientWidth;
+        const wide = [...document.querySelectorAll("body *")]
+          .filter((el) => el.getBoundingClientRect().right > width + 1)
+          .filter((el) => !el.closest(".visually-hidden, [aria-hidden='true'], table"))
+          .slice(0, 12)
+          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+        return { scrollWidth: document.documentElement.scrollWidth, width, wide };
+      });
+      expect(overflow.wide, `elements past the right edge on ${path || "/"}`).toEqual([]);
+      expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
+    },
+  );
 });

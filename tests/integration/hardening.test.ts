@@ -25,7 +25,10 @@ const KB = 1024;
 /** No test here may make the server log an error or answer 500: checks the lines logged since `from`. */
 function expectHealthy(server: TestServer, from = 0) {
   const lines = server.lines.slice(from);
-  expect(lines.filter((line) => /"level":(50|60)/.test(line)), "the server logged errors").toEqual([]);
+  expect(
+    lines.filter((line) => /"level":(50|60)/.test(line)),
+    "the server logged errors",
+  ).toEqual([]);
   expect(lines.filter((line) => /"statusCode":5\d\d/.test(line))).toEqual([]);
 }
 
@@ -419,7 +422,12 @@ describe("hole 10: the smaller ones", () => {
   it.each([
     ["JSON", "application/json", '{"intent":"create","name":"Json Camp"}', "not application/json"],
     ["text", "text/plain", "intent=create&name=Text+Camp", "not text/plain"],
-    ["garbage multipart", "multipart/form-data; boundary=xyz", "\u0000\u0001garbage", "the multipart body is malformed"],
+    [
+      "garbage multipart",
+      "multipart/form-data; boundary=xyz",
+      "\u0000\u0001garbage",
+      "the multipart body is malformed",
+    ],
     ["no content type", undefined, "intent=create&name=Bare+Camp", "not a body without a Content-Type"],
   ])("answers a %s body with 400 and a clear message, not a 500", async (_name, type, body, message) => {
     for (const path of ["/?index", "/import", "/e/no-such-camp/passcode"]) {
@@ -471,7 +479,9 @@ describe("hole 10: the smaller ones", () => {
     expect(right.status).toBe(302);
     // Guessing stays slow: 30 wrong guesses a minute per address, then every guess waits.
     for (let i = 10; i < 30; i++) {
-      expect((await new HttpClient(server.url).post(`/e/${slug}/passcode`, { passcode: `typo ${i}` })).status).toBe(403);
+      expect((await new HttpClient(server.url).post(`/e/${slug}/passcode`, { passcode: `typo ${i}` })).status).toBe(
+        403,
+      );
     }
     const refused = await new HttpClient(server.url).post(`/e/${slug}/passcode`, { passcode: "right-passcode" });
     expect(refused.status).toBe(429);
@@ -483,7 +493,11 @@ describe("hole 10: the smaller ones", () => {
 describe("operations", () => {
   it.each([
     ["a bad PORT", { PORT: "http" }, "PORT: Expected number"],
-    ["a data folder that cannot be made", { DATABASE_URL: "/dev/null/unconf/unconf.sqlite" }, "the data folder /dev/null/unconf cannot be created"],
+    [
+      "a data folder that cannot be made",
+      { DATABASE_URL: "/dev/null/unconf/unconf.sqlite" },
+      "the data folder /dev/null/unconf cannot be created",
+    ],
   ])("refuses to start with %s, saying what is wrong", async (_name, env, message) => {
     const error = await startServer(env).then(
       async (server) => {

@@ -215,9 +215,11 @@ describe("sizes and creation limits", () => {
       NEW_EVENTS_PER_HOUR_PER_IP: "3",
       PASSCODE_GUESSES_PER_MINUTE_PER_IP: "12",
     });
-    expect([env.NEW_ATTENDEES_PER_MINUTE_PER_IP, env.NEW_EVENTS_PER_HOUR_PER_IP, env.PASSCODE_GUESSES_PER_MINUTE_PER_IP]).toEqual(
-      [5, 3, 12],
-    );
+    expect([
+      env.NEW_ATTENDEES_PER_MINUTE_PER_IP,
+      env.NEW_EVENTS_PER_HOUR_PER_IP,
+      env.PASSCODE_GUESSES_PER_MINUTE_PER_IP,
+    ]).toEqual([5, 3, 12]);
   });
 
   it("describes sizes for people", () => {
@@ -244,6 +246,8 @@ describe("sessionSecret on a bad data folder", () => {
 
   it("says so when the folder cannot be made", () => {
     const env = readEnv({ DATABASE_URL: "/dev/null/unconf/unconf.sqlite" });
-    expect(() => sessionSecret(env)).toThrow(/^Unconf cannot start: the cookie-signing secret \/dev\/null\/unconf\/session-secret cannot be read or written \(/);
+    expect(() => sessionSecret(env)).toThrow(
+      /^Unconf cannot start: the cookie-signing secret \/dev\/null\/unconf\/session-secret cannot be read or written \(/,
+    );
   });
 });

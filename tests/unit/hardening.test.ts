@@ -40,13 +40,15 @@ describe("readBody", () => {
   it("refuses a body that passes the limit while streaming, whatever Content-Length said", async () => {
     const chunks = Array.from({ length: 10 }, () => Buffer.alloc(1000, 97));
     await expect(readBody(incoming(chunks, { "content-length": "10" }), 4096)).rejects.toBeInstanceOf(BodyTooLarge);
-    await expect(readBody(incoming(chunks), 4096)).rejects.toThrow("The request is too large: at most 4 KB may be sent here.");
+    await expect(readBody(incoming(chunks), 4096)).rejects.toThrow(
+      "The request is too large: at most 4 KB may be sent here.",
+    );
   });
 
   it("refuses a declared Content-Length over the limit", async () => {
-    await expect(readBody(incoming([Buffer.from("x")], { "content-length": "999999999" }), 4096)).rejects.toBeInstanceOf(
-      BodyTooLarge,
-    );
+    await expect(
+      readBody(incoming([Buffer.from("x")], { "content-length": "999999999" }), 4096),
+    ).rejects.toBeInstanceOf(BodyTooLarge);
   });
 
   it("accepts exactly the limit", async () => {
@@ -76,7 +78,11 @@ describe("originAllowed and sameOrigin", () => {
   });
 
   it("reads the scheme and host the proxy reports", () => {
-    const proxied = req({ "x-forwarded-proto": "https", "x-forwarded-host": "camp.example.org", host: "127.0.0.1:3000" });
+    const proxied = req({
+      "x-forwarded-proto": "https",
+      "x-forwarded-host": "camp.example.org",
+      host: "127.0.0.1:3000",
+    });
     expect(originAllowed("https://camp.example.org", proxied)).toBe(true);
     expect(originAllowed("http://camp.example.org", proxied)).toBe(false);
   });
@@ -106,7 +112,11 @@ describe("clientAddress (Socket.IO handshakes)", () => {
 
 describe("the passcode limiter", () => {
   it("counts only wrong guesses, and once they are used up refuses without checking", async () => {
-    const limiter = createWriteLimiter({ perAttendeePerMinute: 100, perIpPerMinute: 100, wrongGuessesPerIpPerMinute: 3 });
+    const limiter = createWriteLimiter({
+      perAttendeePerMinute: 100,
+      perIpPerMinute: 100,
+      wrongGuessesPerIpPerMinute: 3,
+    });
     let checks = 0;
     const wrong = () => {
       checks++;
@@ -137,7 +147,9 @@ describe("the passcode limiter", () => {
     await limiter.consumeNewAttendee("ip");
     await expect(limiter.consumeNewAttendee("ip")).rejects.toThrow(/too many people joined from this network/);
     await limiter.consumeNewEvent("ip");
-    await expect(limiter.consumeNewEvent("ip")).rejects.toThrow(/too many events were created from this network. Try again in \d+ minutes/);
+    await expect(limiter.consumeNewEvent("ip")).rejects.toThrow(
+      /too many events were created from this network. Try again in \d+ minutes/,
+    );
   });
 });
 
@@ -196,7 +208,12 @@ describe("echoed form values", () => {
     const reply = boundedReply(
       {
         status: "error",
-        initialValue: { name: "n".repeat(50_000), note: "x".repeat(50), count: "9".repeat(5000), extra: ["e".repeat(5000)] },
+        initialValue: {
+          name: "n".repeat(50_000),
+          note: "x".repeat(50),
+          count: "9".repeat(5000),
+          extra: ["e".repeat(5000)],
+        },
         error: { name: ["m".repeat(5000)] },
         fields: Array.from({ length: 1000 }, (_, i) => `f${i}`),
       },
@@ -220,7 +237,9 @@ describe("openDatabase on a bad file or folder", () => {
       writeFileSync(path, "this is not a database, just some text that is long enough to be a header".repeat(100));
       expect(() => openDatabase(path)).toThrow(DatabaseStartError);
       expect(() => openDatabase(path)).toThrow(
-        new RegExp(`^Unconf cannot start: ${path} is not a SQLite database or is damaged \\(.*\\)\\. Restore it from a backup`),
+        new RegExp(
+          `^Unconf cannot start: ${path} is not a SQLite database or is damaged \\(.*\\)\\. Restore it from a backup`,
+        ),
       );
     } finally {
       rmSync(dir, { recursive: true, force: true });
