@@ -419,6 +419,22 @@ describe("hole 10: the smaller ones", () => {
     expect(outcome).toBe("refused");
   });
 
+  it("leaves Socket.IO's long-polling posts (text/plain) to Socket.IO", async () => {
+    const { slug } = await createEvent(server.url, { name: "Polling Camp" });
+    const socket = io(server.url, {
+      transports: ["polling"],
+      extraHeaders: { Origin: server.url },
+      reconnection: false,
+      forceNew: true,
+    });
+    try {
+      const joined = await socket.timeout(5000).emitWithAck("event:join", { slug });
+      expect(joined.ok).toBe(true);
+    } finally {
+      socket.disconnect();
+    }
+  });
+
   it.each([
     ["JSON", "application/json", '{"intent":"create","name":"Json Camp"}', "not application/json"],
     ["text", "text/plain", "intent=create&name=Text+Camp", "not text/plain"],
