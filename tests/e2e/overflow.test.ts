@@ -48,6 +48,7 @@ beforeAll(async () => {
     slotId: slot?.id ?? "",
   });
   expect(placed.status).toBe(200);
+  expect((await organiser.post(admin, { intent: "announce", text: word(280, "A") })).status).toBe(200);
   phone = await openBrowser("phone");
   // The phone is the organiser, so the admin page can be measured too.
   await phone.context.addCookies([...organiser.cookies].map(([name, value]) => ({ name, value, url: server.url })));
@@ -60,7 +61,7 @@ afterAll(async () => {
 });
 
 describe("a page full of unbroken words on a 390 px phone", () => {
-  it.each(["", "/grid", "/admin", "/display", "/stories", "/s/:session"])(
+  it.each(["", "/grid", "/admin", "/display", "/signs", "/stories", "/s/:session"])(
     "/e/:slug%s does not scroll sideways",
     async (path) => {
       const { page } = phone;
@@ -75,6 +76,12 @@ describe("a page full of unbroken words on a 390 px phone", () => {
           .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
         return { scrollWidth: document.documentElement.scrollWidth, width, wide };
       });
+      if (process.env.OVERFLOW_SCREENSHOTS) {
+        await page.screenshot({
+          path: `test-results/overflow${path.replace(/[/:]/g, "-") || "-event"}.png`,
+          fullPage: true,
+        });
+      }
       expect(overflow.wide, `elements past the right edge on ${path || "/"}`).toEqual([]);
       expect(overflow.scrollWidth).toBeLessThanOrEqual(overflow.width);
     },
