@@ -68,12 +68,20 @@ describe("a page full of unbroken words on a 390 px phone", () => {
       await page.goto(`${server.url}/e/${slug}${path.replace(":session", sessionId)}`);
       await page.waitForLoadState("networkidle");
       const overflow = await page.evaluate(() => {
+      // Measure with every <details> open (edit-in-place forms, more options), as a person may open them.
+      for (const details of document.querySelectorAll("details")) details.open = true;
         const width = document.documentElement.clientWidth;
         const wide = [...document.querySelectorAll("body *")]
           .filter((el) => el.getBoundingClientRect().right > width + 1)
-          .filter((el) => !el.closest(".visually-hidden, [aria-hidden='true'], table"))
+          // Not shown: visually hidden text, the closed part of a <details>, and tables (they scroll in their own box).
+          .filter(
+            (el) => !el.closest(".visually-hidden, [aria-hidden='true'], table, details:not([open]) > :not(summary)"),
+          )
           .slice(0, 12)
-          .map((el) => `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`);
+          .map(
+            (el) =>
+              `${el.tagName.toLowerCase()}.${[...el.classList].join(".")} (right edge ${Math.round(el.getBoundingClientRect().right)} px: ${(el.textContent ?? (el as HTMLInputElement).name ?? "").slice(0, 30)})`,
+          );
         return { scrollWidth: document.documentElement.scrollWidth, width, wide };
       });
       if (process.env.OVERFLOW_SCREENSHOTS) {
