@@ -1,7 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { createServer } from "node:http";
 import { pathToFileURL } from "node:url";
-import { createRequestHandler } from "@remix-run/express";
 import type { ServerBuild } from "@remix-run/node";
 import compression from "compression";
 import express from "express";
@@ -10,11 +9,12 @@ import pino from "pino";
 import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
 import type { ViteDevServer } from "vite";
-import { readEnv, sessionSecret } from "./app/env.server";
+import { readEnv, sessionSecret, trustFunction } from "./app/env.server";
+import { bodyGuard, originAllowed, remixHandler, sameOriginPosts } from "./app/http.server";
 import { type IoServer, attachHub, createPublisher } from "./app/realtime/hub.server";
 import type { RequestContext, ServiceContext } from "./app/services/context.server";
 import { createFactsCache } from "./app/services/facts.server";
-import { redactUrl, sameOrigin } from "./app/security.server";
+import { redactUrl } from "./app/security.server";
 import { createIdentityCookie } from "./app/services/identity.server";
 import { createWriteLimiter } from "./app/services/rateLimit.server";
 import { closeDatabase, openDatabase } from "./db/client";
@@ -26,15 +26,16 @@ async function main() {
   const logger = pino({ level: env.LOG_LEVEL, redact: ["req.headers.cookie", "res.headers['set-cookie']"] });
 
   const db = openDatabase(env.DATABASE_URL);
+  // One rule for who the client is behind proxies, for Express (req.ip) and Socket.IO handshakes alike.
+  const trust = trustFunction(env.TRUST_PROXY);
   const app = express();
   const httpServer = createServer(app);
   const io: IoServer = new Server(httpServer, {
     serveClient: false,
     maxHttpBufferSize: 64 * 1024,
-    // Cookies carry identity, so a page from another site must not open a socket as this user.
+    // Cookies carry identity, so a page from another site (or `null`, or another scheme) must not open a socket as this user.
     allowRequest: (req, callback) => {
-      const origin = req.headers.origin;
-      callback(null, !origin || sameOrigin(origin, req.headers["x-forwarded-host"]?.toString() ?? req.headers.host));
+      callback(null, originAllowed(req.headers.origin, req, env.PUBLIC_URL));
     },
   });
   const publisher = createPublisher(io);
@@ -47,9 +48,12 @@ async function main() {
     limiter: createWriteLimiter({
       perAttendeePerMinute: env.WRITES_PER_MINUTE_PER_ATTENDEE,
       perIpPerMinute: env.WRITES_PER_MINUTE_PER_IP,
+      newAttendeesPerIpPerMinute: env.NEW_ATTENDEES_PER_MINUTE_PER_IP,
+      newEventsPerIpPerHour: env.NEW_EVENTS_PER_HOUR_PER_IP,
+      wrongGuessesPerIpPerMinute: env.PASSCODE_GUESSES_PER_MINUTE_PER_IP,
     }),
   };
-  attachHub(io, services, { trustProxy: env.TRUST_PROXY === "true" });
+  attachHub(io, services, { trust });
 
   const viteDevServer: ViteDevServer | undefined = isProduction
     ? undefined
@@ -57,7 +61,7 @@ async function main() {
         vite.createServer({ server: { middlewareMode: true, hmr: { server: httpServer } } }),
       );
 
-  if (env.TRUST_PROXY === "true") app.set("trust proxy", true);
+  app.set("trust proxy", trust);
   app.disable("x-powered-by");
   app.use((_req, res, next) => {
     res.locals.cspNonce = randomBytes(16).toString("base64");
@@ -82,7 +86,8 @@ async function main() {
       // Events are often served over plain HTTP on a venue network.
       strictTransportSecurity: false,
       // Not "no-referrer": with it, browsers send `Origin: null` on same-origin form posts made without
-      // JavaScript, which Remix refuses. "same-origin" still keeps organiser keys in URLs from other sites.
+      // JavaScript, and `null` is refused like another site (it is what sandboxed and `file:` pages send).
+      // "same-origin" still keeps organiser keys in URLs from other sites.
       referrerPolicy: { policy: "same-origin" },
     }),
   );
@@ -101,15 +106,7 @@ async function main() {
   );
 
   // Form posts from another site are refused: cookies are SameSite=Lax, this is the second lock.
-  app.use((req, res, next) => {
-    if (["GET", "HEAD", "OPTIONS"].includes(req.method)) return next();
-    const origin = req.headers.origin;
-    if (origin && origin !== "null" && !sameOrigin(origin, req.get("x-forwarded-host") ?? req.get("host"))) {
-      res.status(403).type("text/plain").send("Cross-site requests are not allowed.");
-      return;
-    }
-    next();
-  });
+  app.use(sameOriginPosts(env.PUBLIC_URL));
 
   app.get("/healthz", (_req, res) => {
     try {
@@ -133,9 +130,13 @@ async function main() {
     ? () => viteDevServer.ssrLoadModule("virtual:remix/server-build") as Promise<ServerBuild>
     : ((await import(/* @vite-ignore */ pathToFileURL(buildPath).href)) as ServerBuild);
 
+  // Every request body is read here with a cap counted as it streams in, and must be a form.
+  app.use(
+    bodyGuard((req) => (["/import", "/import.data"].includes(req.path) ? env.MAX_IMPORT_SIZE : env.MAX_FORM_SIZE)),
+  );
   app.all(
     "*",
-    createRequestHandler({
+    remixHandler({
       build,
       mode: env.NODE_ENV,
       getLoadContext: (req, res): RequestContext => ({

@@ -1,5 +1,6 @@
 import type { Server, Socket } from "socket.io";
 import { ZodError } from "zod";
+import { type Trust, clientAddress } from "../http.server";
 import type { Publisher, ServiceContext } from "../services/context.server";
 import { ServiceError, isServiceError } from "../services/errors";
 import { readIdentity } from "../services/identity.server";
@@ -105,14 +106,12 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
  * a client that joins or becomes organiser over HTTP reconnects to pick up
  * its new cookie. Every command re-reads who is asking from the database.
  */
-export function attachHub(io: IoServer, ctx: ServiceContext, options: { trustProxy: boolean }): void {
+export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: Trust }): void {
   io.use((socket, next) => {
     socket.data.cookieHeader = socket.handshake.headers.cookie ?? "";
-    // Behind a trusted proxy the client's address is the first X-Forwarded-For entry, as Express reads it.
-    const forwarded = options.trustProxy
-      ? socket.handshake.headers["x-forwarded-for"]?.toString().split(",")[0]?.trim()
-      : undefined;
-    socket.data.ip = forwarded || socket.handshake.address;
+    // The client's address as Express reads req.ip: X-Forwarded-For only as far as TRUST_PROXY trusts the hops.
+    const { headers, address } = socket.handshake;
+    socket.data.ip = clientAddress({ headers, remoteAddress: address }, options.trust);
     next();
   });
 

@@ -15,6 +15,7 @@ export async function joinEvent(ctx: ServiceContext, viewer: Viewer, input: unkn
   requireAccess(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: viewer.attendee?.id });
   const data = validate(joinSchema, input);
+  if (!viewer.attendee) await ctx.limiter.consumeNewAttendee(viewer.ip);
   const current = viewer.attendee;
   if (!current) {
     return ctx.db

@@ -42,6 +42,7 @@ export async function createEvent(
 ): Promise<{ event: Event; organiserKey: string }> {
   await ctx.limiter.consume({ ip: who.ip });
   const data: CreateEventInput = validate(createEventSchema, input);
+  await ctx.limiter.consumeNewEvent(who.ip);
   const organiserKey = newSecretKey();
   const event = ctx.db.transaction((tx) => {
     const created = tx
@@ -78,17 +79,18 @@ export function claimOrganiser(ctx: Pick<ServiceContext, "db">, slug: string, ke
 
 /**
  * Checks a passcode typed by a visitor and returns the tag the caller keeps in
- * the cookie. Rate-limited per IP, so guessing is slow.
+ * the cookie. Wrong guesses are limited per IP, so guessing is slow; right
+ * ones are not counted, so a venue's typos do not lock everyone out.
  */
 export async function enterPasscode(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<string> {
-  await ctx.limiter.consumeGuess(viewer.ip);
   const { passcode } = validate(enterPasscodeSchema, input);
-  if (!viewer.event.passcodeHash || !sameSecret(passcode, viewer.event.passcodeHash)) {
+  const hash = viewer.event.passcodeHash;
+  if (!hash || !(await ctx.limiter.guess(viewer.ip, () => sameSecret(passcode, hash)))) {
     throw new ServiceError("forbidden", "That passcode is not right. Ask an organiser for it.", {
       passcode: ["That passcode is not right. Ask an organiser for it."],
     });
   }
-  return tagOf(viewer.event.passcodeHash);
+  return tagOf(hash);
 }
 
 function updateEvent(

@@ -34,6 +34,10 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
       SESSION_SECRET: "test-secret-test-secret-test-secret-0123",
       DEMO: "off",
       LOG_LEVEL: "info",
+      // Every test client comes from 127.0.0.1, like a whole venue behind one address: the caps on new
+      // attendees and new events per IP are lifted unless a test sets them (tests/integration/hardening.test.ts).
+      NEW_ATTENDEES_PER_MINUTE_PER_IP: "1000000",
+      NEW_EVENTS_PER_HOUR_PER_IP: "1000000",
       ...env,
     },
     stdio: ["ignore", "pipe", "pipe"],

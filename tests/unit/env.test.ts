@@ -1,5 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { readEnv, sessionSecret } from "../../app/env.server";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describeBytes, readEnv, sessionSecret, trustFunction } from "../../app/env.server";
 
 const secret = "x".repeat(32);
 
@@ -12,9 +15,14 @@ describe("readEnv", () => {
       DATABASE_URL: "data/unconf.sqlite",
       LOG_LEVEL: "info",
       DEMO: "on",
-      TRUST_PROXY: "false",
+      TRUST_PROXY: { hops: 0 },
       WRITES_PER_MINUTE_PER_ATTENDEE: 120,
       WRITES_PER_MINUTE_PER_IP: 3000,
+      NEW_ATTENDEES_PER_MINUTE_PER_IP: 60,
+      NEW_EVENTS_PER_HOUR_PER_IP: 30,
+      PASSCODE_GUESSES_PER_MINUTE_PER_IP: 30,
+      MAX_FORM_SIZE: 256 * 1024,
+      MAX_IMPORT_SIZE: 20 * 1024 * 1024,
     });
   });
 
@@ -39,9 +47,14 @@ describe("readEnv", () => {
       PUBLIC_URL: "https://camp.example.org",
       LOG_LEVEL: "warn",
       DEMO: "off",
-      TRUST_PROXY: "true",
+      TRUST_PROXY: { hops: 1 },
       WRITES_PER_MINUTE_PER_ATTENDEE: 120,
       WRITES_PER_MINUTE_PER_IP: 3000,
+      NEW_ATTENDEES_PER_MINUTE_PER_IP: 60,
+      NEW_EVENTS_PER_HOUR_PER_IP: 30,
+      PASSCODE_GUESSES_PER_MINUTE_PER_IP: 30,
+      MAX_FORM_SIZE: 256 * 1024,
+      MAX_IMPORT_SIZE: 20 * 1024 * 1024,
     });
   });
 
@@ -95,6 +108,15 @@ describe("readEnv", () => {
 
   it.each([
     ["TRUST_PROXY", "yes"],
+    ["TRUST_PROXY", "11"],
+    ["TRUST_PROXY", "10.0.0.0/33"],
+    ["TRUST_PROXY", "-1"],
+    ["MAX_FORM_SIZE", "big"],
+    ["MAX_FORM_SIZE", "10"],
+    ["MAX_IMPORT_SIZE", "2gb"],
+    ["NEW_ATTENDEES_PER_MINUTE_PER_IP", "0"],
+    ["NEW_EVENTS_PER_HOUR_PER_IP", "1.5"],
+    ["PASSCODE_GUESSES_PER_MINUTE_PER_IP", "many"],
     ["DEMO", "true"],
     ["HOST", ""],
     ["DATABASE_URL", ""],
@@ -115,5 +137,117 @@ describe("sessionSecret", () => {
     const b = sessionSecret(env);
     expect(a).toMatch(/^[0-9a-f]{64}$/);
     expect(a).not.toBe(b);
+  });
+});
+
+describe("TRUST_PROXY", () => {
+  it.each([
+    ["false", { hops: 0 }],
+    ["true", { hops: 1 }],
+    ["TRUE", { hops: 1 }],
+    ["0", { hops: 0 }],
+    ["1", { hops: 1 }],
+    ["2", { hops: 2 }],
+    [" 3 ", { hops: 3 }],
+    ["loopback", { addresses: ["loopback"] }],
+    ["loopback, 10.0.0.0/8", { addresses: ["loopback", "10.0.0.0/8"] }],
+    ["192.0.2.7,::1,uniquelocal", { addresses: ["192.0.2.7", "::1", "uniquelocal"] }],
+  ])("reads %j as %j", (value, expected) => {
+    expect(readEnv({ TRUST_PROXY: value }).TRUST_PROXY).toEqual(expected);
+  });
+
+  it("explains what it takes", () => {
+    expect(() => readEnv({ TRUST_PROXY: "all" })).toThrow(
+      /TRUST_PROXY: TRUST_PROXY must be false, true \(one proxy\), a number of proxies from 0 to 10, or a comma-separated list/,
+    );
+  });
+
+  // Addresses as proxy-addr walks them: hop 0 is the TCP peer, then X-Forwarded-For from the right.
+  const walk = (value: string, addresses: string[]) => {
+    const trust = trustFunction(readEnv({ TRUST_PROXY: value }).TRUST_PROXY);
+    let i = 0;
+    while (i < addresses.length - 1 && trust(addresses[i] as string, i)) i++;
+    return addresses[i];
+  };
+  const request = ["127.0.0.1", "198.51.100.7", "203.0.113.9"]; // peer, then what the proxy appended, then what the client claimed
+
+  it("false and 0 take the TCP peer and ignore X-Forwarded-For", () => {
+    expect(walk("false", request)).toBe("127.0.0.1");
+    expect(walk("0", request)).toBe("127.0.0.1");
+  });
+
+  it("true and 1 take the entry the one proxy appended, never one the client wrote", () => {
+    expect(walk("true", request)).toBe("198.51.100.7");
+    expect(walk("1", request)).toBe("198.51.100.7");
+  });
+
+  it("a hop count trusts that many proxies", () => {
+    expect(walk("2", request)).toBe("203.0.113.9");
+  });
+
+  it("an address list trusts only those proxies", () => {
+    expect(walk("loopback", request)).toBe("198.51.100.7");
+    expect(walk("loopback,198.51.100.0/24", request)).toBe("203.0.113.9");
+    expect(walk("192.0.2.1", request)).toBe("127.0.0.1");
+  });
+});
+
+describe("sizes and creation limits", () => {
+  it.each([
+    ["1024", 1024],
+    ["64kb", 64 * 1024],
+    ["64KB", 64 * 1024],
+    ["1.5mb", 1.5 * 1024 * 1024],
+    ["2 mb", 2 * 1024 * 1024],
+  ])("reads MAX_FORM_SIZE=%j as %d bytes", (value, bytes) => {
+    expect(readEnv({ MAX_FORM_SIZE: value }).MAX_FORM_SIZE).toBe(bytes);
+  });
+
+  it("explains a wrong size", () => {
+    expect(() => readEnv({ MAX_FORM_SIZE: "huge" })).toThrow(
+      "MAX_FORM_SIZE: MAX_FORM_SIZE must be a size such as 256kb or 2mb, from 1 KB to 64 MB",
+    );
+  });
+
+  it("reads the creation and guessing limits", () => {
+    const env = readEnv({
+      NEW_ATTENDEES_PER_MINUTE_PER_IP: "5",
+      NEW_EVENTS_PER_HOUR_PER_IP: "3",
+      PASSCODE_GUESSES_PER_MINUTE_PER_IP: "12",
+    });
+    expect([
+      env.NEW_ATTENDEES_PER_MINUTE_PER_IP,
+      env.NEW_EVENTS_PER_HOUR_PER_IP,
+      env.PASSCODE_GUESSES_PER_MINUTE_PER_IP,
+    ]).toEqual([5, 3, 12]);
+  });
+
+  it("describes sizes for people", () => {
+    expect(describeBytes(256 * 1024)).toBe("256 KB");
+    expect(describeBytes(20 * 1024 * 1024)).toBe("20 MB");
+    expect(describeBytes(1.5 * 1024 * 1024)).toBe("1.5 MB");
+    expect(describeBytes(100)).toBe("100 bytes");
+  });
+});
+
+describe("sessionSecret on a bad data folder", () => {
+  it("refuses a kept secret that is too short, saying which file and what to do", () => {
+    const dir = mkdtempSync(join(tmpdir(), "unconf-env-"));
+    try {
+      writeFileSync(join(dir, "session-secret"), "short\n");
+      const env = readEnv({ DATABASE_URL: join(dir, "unconf.sqlite") });
+      expect(() => sessionSecret(env)).toThrow(
+        `Unconf cannot start: the cookie-signing secret ${join(dir, "session-secret")} cannot be read or written (it holds fewer than 32 characters). Fix the file or its folder's permissions, or set SESSION_SECRET.`,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it("says so when the folder cannot be made", () => {
+    const env = readEnv({ DATABASE_URL: "/dev/null/unconf/unconf.sqlite" });
+    expect(() => sessionSecret(env)).toThrow(
+      /^Unconf cannot start: the cookie-signing secret \/dev\/null\/unconf\/session-secret cannot be read or written \(/,
+    );
   });
 });

@@ -18,6 +18,7 @@ import { sessionHtml } from "../../app/domain/export/html.server";
 import { eventMarkdown, sessionMarkdown } from "../../app/domain/export/markdown.server";
 import { c3vocJson, frabXml } from "../../app/domain/export/schedule.server";
 import { wxr } from "../../app/domain/export/wxr.server";
+import { unlimited } from "../../app/services/rateLimit.server";
 import { postsZip } from "../../app/domain/export/zip.server";
 import { createFactsCache } from "../../app/services/facts.server";
 import type { ServiceContext } from "../../app/services/context.server";
@@ -44,7 +45,7 @@ beforeEach(() => {
     // Exports publish nothing; every publisher method is a no-op here.
     publish: new Proxy({}, { get: () => () => {} }) as ServiceContext["publish"],
     facts: createFactsCache(),
-    limiter: { consume: async () => {}, consumeGuess: async () => {} },
+    limiter: unlimited,
     logger: pino({ level: "silent" }),
     identityCookie: undefined as never,
   };
