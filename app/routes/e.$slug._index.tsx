@@ -81,6 +81,7 @@ export default function EventPage() {
 
   return (
     <main id="main" className="page">
+      <h1 className="page-title">{event.name}</h1>
       {attendee ? (
         <details className="card">
           <summary>
@@ -91,7 +92,7 @@ export default function EventPage() {
         </details>
       ) : (
         <section className="card" aria-labelledby="join-heading">
-          <h1 id="join-heading">Join this event</h1>
+          <h2 id="join-heading">Join this event</h2>
           <p>Pick a name so people can find you. No account, no email.</p>
           <JoinForm reply={joinReply} />
         </section>

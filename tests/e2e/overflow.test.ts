@@ -68,8 +68,8 @@ describe("a page full of unbroken words on a 390 px phone", () => {
       await page.goto(`${server.url}/e/${slug}${path.replace(":session", sessionId)}`);
       await page.waitForLoadState("networkidle");
       const overflow = await page.evaluate(() => {
-      // Measure with every <details> open (edit-in-place forms, more options), as a person may open them.
-      for (const details of document.querySelectorAll("details")) details.open = true;
+        // Measure with every <details> open (edit-in-place forms, more options), as a person may open them.
+        for (const details of document.querySelectorAll("details")) details.open = true;
         const width = document.documentElement.clientWidth;
         const wide = [...document.querySelectorAll("body *")]
           .filter((el) => el.getBoundingClientRect().right > width + 1)

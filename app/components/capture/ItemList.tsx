@@ -3,6 +3,7 @@ import { useState } from "react";
 import type { PendingItem } from "../../realtime/outbox";
 import type { ShownItem } from "../../realtime/useCapture";
 import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
+import { ConfirmDetails } from "../ConfirmDetails";
 import { SanitisedHtml } from "../SanitisedHtml";
 import { StoryList, storyFields } from "./Story";
 
@@ -178,13 +179,19 @@ function ItemRow({
                 Edit
               </button>
               {item ? (
-                <fetcher.Form method="post" className="inline-form">
-                  <input type="hidden" name="intent" value="delete" />
-                  <input type="hidden" name="id" value={id} />
-                  <button type="submit" className="small danger" aria-label={`Delete this ${label}`}>
-                    Delete
-                  </button>
-                </fetcher.Form>
+                <ConfirmDetails
+                  label="Delete"
+                  name={`Delete this ${label}…`}
+                  question={`Delete this ${label} for everyone?`}
+                >
+                  <fetcher.Form method="post" className="inline-form">
+                    <input type="hidden" name="intent" value="delete" />
+                    <input type="hidden" name="id" value={id} />
+                    <button type="submit" className="small danger" aria-label={`Delete this ${label}`}>
+                      Delete
+                    </button>
+                  </fetcher.Form>
+                </ConfirmDetails>
               ) : (
                 <button
                   type="button"

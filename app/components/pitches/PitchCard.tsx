@@ -1,5 +1,6 @@
 import { Form, Link } from "@remix-run/react";
 import { tallyText } from "../../domain/voting";
+import { ConfirmDetails } from "../ConfirmDetails";
 import { SanitisedHtml } from "../SanitisedHtml";
 import { VoteButton } from "./VoteButton";
 
@@ -70,13 +71,19 @@ export function PitchCard({
             >
               Edit
             </Link>
-            <Form method="post" action={`/e/${slug}?index`} className="inline-form">
-              <input type="hidden" name="intent" value="withdraw" />
-              <input type="hidden" name="pitchId" value={pitch.id} />
-              <button type="submit" className="danger" aria-label={`Withdraw ${pitch.title}`}>
-                Withdraw
-              </button>
-            </Form>
+            <ConfirmDetails
+              label="Withdraw"
+              name={`Withdraw ${pitch.title}…`}
+              question="Withdraw your pitch? It leaves the board and the grid, and its votes stop counting. This cannot be undone."
+            >
+              <Form method="post" action={`/e/${slug}?index`} className="inline-form">
+                <input type="hidden" name="intent" value="withdraw" />
+                <input type="hidden" name="pitchId" value={pitch.id} />
+                <button type="submit" className="danger" aria-label={`Withdraw ${pitch.title}`}>
+                  Withdraw
+                </button>
+              </Form>
+            </ConfirmDetails>
           </>
         ) : null}
       </div>
