@@ -6,6 +6,8 @@ import { createInterface } from "node:readline";
 
 export interface TestServer {
   url: string;
+  /** The server's process id (benchmarks read its CPU time). */
+  pid: number | undefined;
   dbPath: string;
   /** Log lines at level error or above, so tests can assert the server stayed healthy. */
   errors: string[];
@@ -20,10 +22,14 @@ const root = resolve(import.meta.dirname, "../..");
  * Starts the real server (the production build, as `npm start` runs it) in a
  * child process on a free port with an empty temporary database.
  */
-export async function startServer(env: Record<string, string> = {}): Promise<TestServer> {
+export async function startServer(
+  env: Record<string, string> = {},
+  /** Extra flags for node itself, e.g. `--cpu-prof` (not allowed in NODE_OPTIONS). */
+  nodeArgs: string[] = [],
+): Promise<TestServer> {
   const dir = mkdtempSync(join(tmpdir(), "unconf-test-"));
   const dbPath = join(dir, "unconf.sqlite");
-  const child: ChildProcess = spawn(process.execPath, ["--import", "tsx", "server.ts"], {
+  const child: ChildProcess = spawn(process.execPath, [...nodeArgs, "--import", "tsx", "server.ts"], {
     cwd: root,
     env: {
       ...process.env,
@@ -70,6 +76,7 @@ export async function startServer(env: Record<string, string> = {}): Promise<Tes
 
   return {
     url,
+    pid: child.pid,
     dbPath,
     errors,
     lines,
