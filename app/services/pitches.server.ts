@@ -10,37 +10,65 @@ import {
   pitchSchema,
   voteSchema,
 } from "../schemas/pitch";
+import type { Db } from "../../db/client";
 import { type Tx, audit } from "./audit.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { nextVersion, publishChange } from "./facts.server";
 import { newId } from "./ids.server";
+import { immediateTransaction, prepared } from "./prepared.server";
 import { validate } from "./validate";
 import { type Viewer, requireAttendee, requireOrganiser } from "./viewer.server";
 
 /** Pitching, voting and moderating pitches: every write goes through one function here. */
 
-function usedVotes(tx: Tx | ServiceContext["db"], eventId: string, attendeeId: string): number {
-  return (
-    tx
-      .select({ n: count() })
-      .from(votes)
-      .innerJoin(pitches, eq(pitches.id, votes.pitchId))
-      .where(and(eq(votes.eventId, eventId), eq(votes.attendeeId, attendeeId), eq(pitches.status, "open")))
-      .get()?.n ?? 0
-  );
-}
+const P = sql.placeholder;
 
-function tallyOf(tx: Tx | ServiceContext["db"], pitchId: string): number {
-  return tx.select({ n: count() }).from(votes).where(eq(votes.pitchId, pitchId)).get()?.n ?? 0;
-}
-
-function findPitch(tx: Tx | ServiceContext["db"], eventId: string, pitchId: string): Pitch {
-  const pitch = tx
+/** The vote path's statements, prepared once per connection (why: prepared.server.ts). */
+const voteStatements = (db: Db) => ({
+  pitch: db
     .select()
     .from(pitches)
-    .where(and(eq(pitches.id, pitchId), eq(pitches.eventId, eventId)))
-    .get();
+    .where(and(eq(pitches.id, P("pitchId")), eq(pitches.eventId, P("eventId"))))
+    .prepare(),
+  vote: db
+    .select({ pitchId: votes.pitchId })
+    .from(votes)
+    .where(and(eq(votes.pitchId, P("pitchId")), eq(votes.attendeeId, P("attendeeId"))))
+    .prepare(),
+  used: db
+    .select({ n: count() })
+    .from(votes)
+    .innerJoin(pitches, eq(pitches.id, votes.pitchId))
+    .where(and(eq(votes.eventId, P("eventId")), eq(votes.attendeeId, P("attendeeId")), eq(pitches.status, "open")))
+    .prepare(),
+  tally: db
+    .select({ n: count() })
+    .from(votes)
+    .where(eq(votes.pitchId, P("pitchId")))
+    .prepare(),
+  insert: db
+    .insert(votes)
+    .values({ eventId: P("eventId"), pitchId: P("pitchId"), attendeeId: P("attendeeId") })
+    .prepare(),
+  remove: db
+    .delete(votes)
+    .where(and(eq(votes.pitchId, P("pitchId")), eq(votes.attendeeId, P("attendeeId"))))
+    .prepare(),
+});
+
+// The helpers below take the connection: inside a transaction their statements are part of it.
+
+function usedVotes(db: Db, eventId: string, attendeeId: string): number {
+  return prepared(db, voteStatements).used.get({ eventId, attendeeId })?.n ?? 0;
+}
+
+function tallyOf(db: Db, pitchId: string): number {
+  return prepared(db, voteStatements).tally.get({ pitchId })?.n ?? 0;
+}
+
+function findPitch(db: Db, eventId: string, pitchId: string): Pitch {
+  const pitch = prepared(db, voteStatements).pitch.get({ pitchId, eventId });
   if (!pitch) throw new ServiceError("not_found", "That pitch is not part of this event.");
   return pitch;
 }
@@ -107,7 +135,7 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(editPitchSchema, input);
   const updated = ctx.db.transaction((tx) => {
-    const pitch = findPitch(tx, viewer.event.id, data.pitchId);
+    const pitch = findPitch(ctx.db, viewer.event.id, data.pitchId);
     if (pitch.attendeeId !== attendee.id)
       throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
     if (pitch.status !== "open")
@@ -146,7 +174,7 @@ export async function withdrawPitch(ctx: ServiceContext, viewer: Viewer, input: 
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const { pitchId } = validate(pitchIdSchema, input);
   const version = ctx.db.transaction((tx) => {
-    const pitch = findPitch(tx, viewer.event.id, pitchId);
+    const pitch = findPitch(ctx.db, viewer.event.id, pitchId);
     if (pitch.attendeeId !== attendee.id)
       throw new ServiceError("forbidden", "Only the person who pitched this session can withdraw it.");
     if (pitch.status !== "open") throw new ServiceError("conflict", "This pitch is no longer open.");
@@ -171,41 +199,35 @@ export async function setVote(
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const { pitchId, vote } = validate(voteSchema, input);
   const { event } = viewer;
-  const result = ctx.db.transaction(
-    (tx) => {
-      const pitch = findPitch(tx, event.id, pitchId);
-      const existing = tx
-        .select({ pitchId: votes.pitchId })
-        .from(votes)
-        .where(and(eq(votes.pitchId, pitchId), eq(votes.attendeeId, attendee.id)))
-        .get();
-      const used = usedVotes(tx, event.id, attendee.id);
-      let changed = false;
-      if (vote && !existing) {
-        const refusal = checkVote({
-          votingOpen: event.votingOpen,
-          pitchOpen: pitch.status === "open",
-          budget: event.votesPerAttendee,
-          used,
-        });
-        if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
-        tx.insert(votes).values({ eventId: event.id, pitchId, attendeeId: attendee.id }).run();
-        changed = true;
-      } else if (!vote && existing) {
-        if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
-        tx.delete(votes)
-          .where(and(eq(votes.pitchId, pitchId), eq(votes.attendeeId, attendee.id)))
-          .run();
-        changed = true;
-      }
-      return {
-        changed,
-        tally: tallyOf(tx, pitchId),
-        votesLeft: votesLeft(event.votesPerAttendee, usedVotes(tx, event.id, attendee.id)),
-      };
-    },
-    { behavior: "immediate" },
-  );
+  const db = ctx.db;
+  const q = prepared(db, voteStatements);
+  const keys = { eventId: event.id, pitchId, attendeeId: attendee.id };
+  const result = immediateTransaction(db, () => {
+    const pitch = findPitch(db, event.id, pitchId);
+    const existing = q.vote.get(keys);
+    const used = usedVotes(db, event.id, attendee.id);
+    let changed = false;
+    if (vote && !existing) {
+      const refusal = checkVote({
+        votingOpen: event.votingOpen,
+        pitchOpen: pitch.status === "open",
+        budget: event.votesPerAttendee,
+        used,
+      });
+      if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
+      q.insert.run(keys);
+      changed = true;
+    } else if (!vote && existing) {
+      if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
+      q.remove.run(keys);
+      changed = true;
+    }
+    return {
+      changed,
+      tally: tallyOf(db, pitchId),
+      votesLeft: votesLeft(event.votesPerAttendee, usedVotes(db, event.id, attendee.id)),
+    };
+  });
   const blind = !talliesVisible(event, false);
   if (result.changed) {
     ctx.facts.setTally(event.id, pitchId, result.tally);
@@ -231,7 +253,7 @@ export async function hidePitch(ctx: ServiceContext, viewer: Viewer, input: unkn
   const { pitchId, reason } = validate(hidePitchSchema, input);
   const eventId = viewer.event.id;
   const version = ctx.db.transaction((tx) => {
-    const pitch = findPitch(tx, eventId, pitchId);
+    const pitch = findPitch(ctx.db, eventId, pitchId);
     if (pitch.status !== "open") throw new ServiceError("conflict", "Only an open pitch can be hidden.");
     closePitch(tx, pitch, { status: "hidden", hiddenReason: reason });
     const released = tx.delete(votes).where(eq(votes.pitchId, pitchId)).returning().all().length;
@@ -248,7 +270,7 @@ export async function unhidePitch(ctx: ServiceContext, viewer: Viewer, input: un
   const { pitchId } = validate(pitchIdSchema, input);
   const eventId = viewer.event.id;
   const version = ctx.db.transaction((tx) => {
-    const pitch = findPitch(tx, eventId, pitchId);
+    const pitch = findPitch(ctx.db, eventId, pitchId);
     if (pitch.status !== "hidden") throw new ServiceError("conflict", "That pitch is not hidden.");
     tx.update(pitches).set({ status: "open", hiddenReason: null }).where(eq(pitches.id, pitchId)).run();
     audit(tx, { eventId, action: "pitch.unhide", targetId: pitchId, detail: { title: pitch.title } });
@@ -270,8 +292,8 @@ export async function mergePitches(ctx: ServiceContext, viewer: Viewer, input: u
   const eventId = viewer.event.id;
   const tally = ctx.db.transaction(
     (tx) => {
-      const from = findPitch(tx, eventId, fromId);
-      const into = findPitch(tx, eventId, intoId);
+      const from = findPitch(ctx.db, eventId, fromId);
+      const into = findPitch(ctx.db, eventId, intoId);
       if (from.status !== "open" || into.status !== "open") {
         throw new ServiceError("conflict", "Both pitches must be open to merge them.");
       }
@@ -309,7 +331,7 @@ export async function mergePitches(ctx: ServiceContext, viewer: Viewer, input: u
         targetId: intoId,
         detail: { from: from.title, into: into.title, votesMoved: newcomers.length },
       });
-      return { votes: tallyOf(tx, intoId), version: nextVersion(tx, eventId) };
+      return { votes: tallyOf(ctx.db, intoId), version: nextVersion(tx, eventId) };
     },
     { behavior: "immediate" },
   );
