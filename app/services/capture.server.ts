@@ -1,5 +1,6 @@
 import { and, asc, eq, inArray, sql } from "drizzle-orm";
 import { alias } from "drizzle-orm/sqlite-core";
+import type { Db as Connection } from "../../db/client";
 import {
   type CapturedItem,
   type Pitch,
@@ -26,6 +27,7 @@ import { idSchema } from "../schemas/event";
 import { type Tx, audit } from "./audit.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
+import { prepared } from "./prepared.server";
 import { validate } from "./validate";
 import { type Viewer, requireAccess, requireAttendee, requireOrganiser } from "./viewer.server";
 
@@ -49,15 +51,63 @@ export function itemView(item: CapturedItem, session: { chathamHouse: boolean })
 }
 
 function findSession(db: Db, viewer: Viewer, pitchId: string): Pitch {
-  const pitch = db
-    .select()
-    .from(pitches)
-    .where(and(eq(pitches.id, pitchId), eq(pitches.eventId, viewer.event.id)))
-    .get();
+  return shownSession(
+    db
+      .select()
+      .from(pitches)
+      .where(and(eq(pitches.id, pitchId), eq(pitches.eventId, viewer.event.id)))
+      .get(),
+  );
+}
+
+function shownSession(pitch: Pitch | undefined): Pitch {
   if (!pitch || pitch.status === "hidden" || pitch.status === "withdrawn") {
     throw new ServiceError("not_found", "There is no such session in this event.");
   }
   return pitch;
+}
+
+const P = sql.placeholder;
+type ItemInsert = typeof capturedItems.$inferInsert;
+
+/** addItem's statements, prepared once per connection (live capture is a hot path; why: prepared.server.ts). */
+const addItemStatements = (db: Connection) => ({
+  session: db
+    .select()
+    .from(pitches)
+    .where(and(eq(pitches.id, P("pitchId")), eq(pitches.eventId, P("eventId"))))
+    .prepare(),
+  item: db
+    .select()
+    .from(capturedItems)
+    .where(eq(capturedItems.id, P("id")))
+    .prepare(),
+  /** One insert per set of columns: the set comes from the code that builds the row, so a column added there is never left out. */
+  inserts: new Map<string, ReturnType<typeof prepareInsert>>(),
+});
+
+function prepareInsert(db: Connection, columns: readonly string[]) {
+  const values = Object.fromEntries(columns.map((column) => [column, P(column)]));
+  return db
+    .insert(capturedItems)
+    .values(values as unknown as ItemInsert)
+    .returning()
+    .prepare();
+}
+
+function insertItem(db: Connection, row: ItemInsert): CapturedItem {
+  const { inserts } = prepared(db, addItemStatements);
+  // A column left undefined takes its default, as drizzle's builder does.
+  const columns = Object.keys(row)
+    .filter((column) => row[column as keyof ItemInsert] !== undefined)
+    .sort();
+  const key = columns.join();
+  let insert = inserts.get(key);
+  if (!insert) {
+    insert = prepareInsert(db, columns);
+    inserts.set(key, insert);
+  }
+  return insert.get(row) as CapturedItem;
 }
 
 function canSetChatham(viewer: Viewer, pitch: Pitch): boolean {
@@ -263,10 +313,12 @@ export async function addItem(
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(addItemSchema, input);
+  const q = prepared(ctx.db, addItemStatements);
+  // The prepared statements run on the connection, so inside this transaction.
   const outcome = ctx.db.transaction(
     (tx) => {
-      const pitch = findSession(tx, viewer, data.pitchId);
-      const existing = tx.select().from(capturedItems).where(eq(capturedItems.id, data.id)).get();
+      const pitch = shownSession(q.session.get({ pitchId: data.pitchId, eventId: viewer.event.id }));
+      const existing = q.item.get({ id: data.id });
       if (existing) {
         // A retry may name a session that was merged since: the item moved with it.
         const sameSession =
@@ -281,18 +333,14 @@ export async function addItem(
       // Checked as stored: no "Said by", no link (a bare mention id must not name anyone).
       const columns = itemColumns(data);
       const mentioned = checkMention(tx, viewer.event.id, columns.mentionId);
-      const row = tx
-        .insert(capturedItems)
-        .values({
-          id: data.id,
-          eventId: viewer.event.id,
-          pitchId: pitch.id,
-          authorId: attendee.id,
-          ...columns,
-          ...(mentioned ? { saidBy: mentioned } : {}),
-        })
-        .returning()
-        .get();
+      const row = insertItem(ctx.db, {
+        id: data.id,
+        eventId: viewer.event.id,
+        pitchId: pitch.id,
+        authorId: attendee.id,
+        ...columns,
+        ...(mentioned ? { saidBy: mentioned } : {}),
+      });
       return { row, pitch, duplicate: false };
     },
     { behavior: "immediate" },
