@@ -13,6 +13,7 @@ import { readEnv, sessionSecret, trustFunction } from "./app/env.server";
 import { bodyGuard, originAllowed, remixHandler, sameOriginPosts } from "./app/http.server";
 import { type IoServer, attachHub, createPublisher } from "./app/realtime/hub.server";
 import type { RequestContext, ServiceContext } from "./app/services/context.server";
+import { createEventCache } from "./app/services/eventCache.server";
 import { createFactsCache } from "./app/services/facts.server";
 import { redactUrl } from "./app/security.server";
 import { createIdentityCookie } from "./app/services/identity.server";
@@ -43,6 +44,7 @@ async function main() {
     db,
     publish: publisher,
     facts: createFactsCache(),
+    events: createEventCache(),
     logger,
     identityCookie: createIdentityCookie(sessionSecret(env)),
     limiter: createWriteLimiter({

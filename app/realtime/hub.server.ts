@@ -3,11 +3,10 @@ import { ZodError } from "zod";
 import { type Trust, clientAddress } from "../http.server";
 import type { Publisher, ServiceContext } from "../services/context.server";
 import { ServiceError, isServiceError } from "../services/errors";
-import { readIdentity } from "../services/identity.server";
 import { addItem, checkWatch } from "../services/capture.server";
 import { talliesFor } from "../services/facts.server";
 import { setVote } from "../services/pitches.server";
-import { type Viewer, viewerForSlug } from "../services/viewer.server";
+import type { Viewer } from "../services/viewer.server";
 import {
   type Ack,
   type ClientToServerEvents,
@@ -22,6 +21,7 @@ import {
   watchSessionPayload,
   setVotePayload,
 } from "./contract";
+import { socketViewers } from "./socketViewers.server";
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 type IoSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -104,7 +104,9 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
  * Wires socket commands to the same service functions the HTTP actions use.
  * Identity comes from the handshake's cookie, exactly as for HTTP requests;
  * a client that joins or becomes organiser over HTTP reconnects to pick up
- * its new cookie. Every command re-reads who is asking from the database.
+ * its new cookie. Who is asking is resolved once, at "event:join", and each
+ * command reads the event's current row from the event cache
+ * (socketViewers.server.ts).
  */
 export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: Trust }): void {
   io.use((socket, next) => {
@@ -115,9 +117,11 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
     next();
   });
 
+  const viewers = socketViewers(io, ctx, (pitchId) => announcePresence(pitchId));
+
+  /** Who is asking: resolved at "event:join" and kept on the socket, with the event's current row. */
   async function viewerOf(socket: IoSocket, slug: string): Promise<Viewer> {
-    const identity = await readIdentity(ctx.identityCookie, socket.data.cookieHeader);
-    return viewerForSlug(ctx, slug, identity, socket.data.ip);
+    return viewers.current(socket) ?? viewers.resolve(socket, slug);
   }
 
   /** Runs one command: parse, call the service, answer the ack; failures answer `{ ok: false, error }`. */
@@ -166,7 +170,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
       "event:join",
       command("event:join", async (payload) => {
         const { slug } = joinEventPayload.parse(payload);
-        const viewer = await viewerOf(socket, slug);
+        const viewer = await viewers.resolve(socket, slug);
         if (!viewer.hasAccess) throw new ServiceError("forbidden", "This event is private: enter its passcode first.");
         for (const room of socket.rooms) {
           if (room === socket.id) continue;
@@ -177,6 +181,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
         if (viewer.isOrganiser) await socket.join(organiserRoom(viewer.event.id));
         if (viewer.attendee) await socket.join(attendeeRoom(viewer.attendee.id));
         socket.data.slug = viewer.event.slug;
+        viewers.keep(socket, viewer);
         return {
           eventId: viewer.event.id,
           isOrganiser: viewer.isOrganiser,

@@ -3,6 +3,7 @@ import type { Logger } from "pino";
 import type { Db } from "../../db/client";
 import type { ItemView, SessionState } from "../realtime/contract";
 import type { ConflictFact, EventPatch } from "../realtime/facts";
+import type { EventCache } from "./eventCache.server";
 import type { FactsCache } from "./facts.server";
 import type { WriteLimiter } from "./rateLimit.server";
 
@@ -34,6 +35,8 @@ export type ServiceContext = {
   db: Db;
   publish: Publisher;
   facts: FactsCache;
+  /** Event rows for the sockets' per-command checks; services that change an event row update it. */
+  events: EventCache;
   limiter: WriteLimiter;
   logger: Logger;
   identityCookie: Cookie;

@@ -106,6 +106,8 @@ function updateEvent(
     nextVersion(tx, viewer.event.id);
     return tx.select().from(events).where(eq(events.id, viewer.event.id)).get() as Event;
   });
+  // Joined sockets read settings from the cache; a new passcode drops those that used the old one.
+  ctx.events.put(updated);
   publishChange(ctx, viewer.event.id, updated.version, { settings: true });
   return updated;
 }
@@ -145,7 +147,7 @@ export async function setPasscode(ctx: ServiceContext, viewer: Viewer, input: un
 
 /** Replaces the organiser key: every old organiser link and cookie stops working. */
 export function rotateOrganiserKey(
-  ctx: Pick<ServiceContext, "db">,
+  ctx: Pick<ServiceContext, "db"> & Partial<Pick<ServiceContext, "events">>,
   slug: string,
 ): { event: Event; organiserKey: string } {
   const event = findEventBySlug(ctx, slug);
@@ -161,6 +163,9 @@ export function rotateOrganiserKey(
     audit(tx, { eventId: event.id, action: "organiser-key.rotate" });
     return row;
   });
+  // In the server this drops old organisers' sockets at once; from `npm run organiser-link` (another
+  // process, no cache) the server's cache sees the commit through SQLite's data_version instead.
+  ctx.events?.put(updated);
   return { event: updated, organiserKey };
 }
 

@@ -308,6 +308,8 @@ export interface ChangedParts {
 export function publishChange(ctx: ServiceContext, eventId: string, version: number, parts: ChangedParts): void {
   const db = ctx.db;
   const event = currentEvent(db, eventId);
+  // The committed row, at its new version, for the sockets' cached viewers.
+  ctx.events.put(event);
   const patch: EventPatch = {};
   if (parts.settings) patch.settings = settingsFact(event);
   if (parts.rooms) patch.rooms = roomFacts(db, eventId);

@@ -20,6 +20,7 @@ import { c3vocJson, frabXml } from "../../app/domain/export/schedule.server";
 import { wxr } from "../../app/domain/export/wxr.server";
 import { unlimited } from "../../app/services/rateLimit.server";
 import { postsZip } from "../../app/domain/export/zip.server";
+import { createEventCache } from "../../app/services/eventCache.server";
 import { createFactsCache } from "../../app/services/facts.server";
 import type { ServiceContext } from "../../app/services/context.server";
 import { isServiceError } from "../../app/services/errors";
@@ -45,6 +46,7 @@ beforeEach(() => {
     // Exports publish nothing; every publisher method is a no-op here.
     publish: new Proxy({}, { get: () => () => {} }) as ServiceContext["publish"],
     facts: createFactsCache(),
+    events: createEventCache(),
     limiter: unlimited,
     logger: pino({ level: "silent" }),
     identityCookie: undefined as never,
