@@ -34,14 +34,15 @@ type Audience = "everyone" | "organisers";
 /**
  * Publishes committed changes to each event's room. Tallies are coalesced per
  * event and audience: whatever changed within one tick goes out as one
- * message with the latest counts.
+ * message with the latest counts, at most one per tick.
  */
 export function createPublisher(io: IoServer): Publisher & { flush(): void; close(): void } {
   const pending = new Map<string, { eventId: string; audience: Audience; tallies: Map<string, number> }>();
   let timer: NodeJS.Timeout | null = null;
-  let lastFlush = 0;
+  let lastFlush = Number.NEGATIVE_INFINITY;
 
   function flush() {
+    if (timer) clearTimeout(timer);
     timer = null;
     lastFlush = performance.now();
     for (const { eventId, audience, tallies } of pending.values()) {
@@ -86,12 +87,13 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
       }
       entry.tallies.set(pitchId, votes);
       // Throttled, leading edge: a lone vote goes out at once, a burst at most once a tick.
-      timer ??= setTimeout(flush, Math.max(0, lastFlush + TALLY_TICK_MS - performance.now()));
+      const wait = lastFlush + TALLY_TICK_MS - performance.now();
+      // Due now: send from here. A timer would wait behind every queued command (in a burst of
+      // 2,000 votes one client got 3 tally messages in 2.85 s), while each vote passes through here.
+      if (wait <= 0) flush();
+      else timer ??= setTimeout(flush, wait);
     },
-    flush() {
-      if (timer) clearTimeout(timer);
-      flush();
-    },
+    flush,
     close() {
       if (timer) clearTimeout(timer);
       timer = null;
