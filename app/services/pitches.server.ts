@@ -222,11 +222,9 @@ export async function setVote(
       q.remove.run(keys);
       changed = true;
     }
-    return {
-      changed,
-      tally: tallyOf(db, pitchId),
-      votesLeft: votesLeft(event.votesPerAttendee, usedVotes(db, event.id, attendee.id)),
-    };
+    // Only votes on open pitches count against the budget: a change on an open pitch moves the count by one.
+    const usedAfter = changed && pitch.status === "open" ? used + (vote ? 1 : -1) : used;
+    return { changed, tally: tallyOf(db, pitchId), votesLeft: votesLeft(event.votesPerAttendee, usedAfter) };
   });
   const blind = !talliesVisible(event, false);
   if (result.changed) {

@@ -146,6 +146,25 @@ describe("a joined socket's viewer", () => {
   });
 });
 
+describe("vote:set", () => {
+  it("counts votes left on open pitches only, also when a vote on a withdrawn pitch is taken back", async () => {
+    const c = await camp();
+    const ann = await attendee(c.slug, "Ann");
+    const bob = await attendee(c.slug, "Bob");
+    const [x, y] = [await pitch(ann, c.slug, "Ex"), await pitch(ann, c.slug, "Why")];
+    await c.admin({ intent: "open-voting" });
+    const socket = await joined(await connect(bob), c.slug);
+    expect(await vote(socket, x)).toMatchObject({ ok: true, votes: 1, votesLeft: 2 });
+    expect(await vote(socket, y)).toMatchObject({ ok: true, votes: 1, votesLeft: 1 });
+    expect(await vote(socket, y)).toMatchObject({ ok: true, votes: 1, votesLeft: 1 });
+    expect((await ann.post(`/e/${c.slug}?index`, { intent: "withdraw", pitchId: x })).status).toBe(200);
+    // X's vote no longer counts against Bob's budget; taking it back leaves the budget as it is.
+    expect(await vote(socket, x, false)).toMatchObject({ ok: true, voted: false, votes: 0, votesLeft: 2 });
+    expect(await vote(socket, y, false)).toMatchObject({ ok: true, voted: false, votes: 0, votesLeft: 3 });
+    expect(await vote(socket, y, false)).toMatchObject({ ok: true, voted: false, votes: 0, votesLeft: 3 });
+  });
+});
+
 describe("revocation", () => {
   it("a new passcode drops the sockets that used the old one from every room at once; their next command is refused", async () => {
     const c = await camp("first-door");
