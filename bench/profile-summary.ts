@@ -11,7 +11,8 @@ import { join } from "node:path";
  * so setup and start-up stay out. Prints the share of samples by package
  * (self time), the top functions by self time, and the inclusive time of
  * the functions named with --fn (time spent in them and everything they
- * call).
+ * call). With --under name, the self time is counted only on stacks that
+ * pass through that function: what it spends its time on.
  */
 
 interface CallFrame {
@@ -42,6 +43,7 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const top = Number(option("--top") ?? 25);
+const under = option("--under");
 const inclusiveNames = (option("--fn") ?? "setVote,viewerOf,readIdentity,viewerForSlug,resolveViewer,addItem")
   .split(",")
   .filter(Boolean);
@@ -87,6 +89,13 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
     if (!inWindow(t)) return;
     const node = byId.get(id);
     if (!node) return;
+    if (under) {
+      let found = false;
+      for (let cur: number | undefined = id; cur !== undefined && !found; cur = parent.get(cur)) {
+        found = byId.get(cur)?.callFrame.functionName === under;
+      }
+      if (!found) return;
+    }
     const frame = node.callFrame;
     if (frame.functionName === "(idle)") return;
     total++;
@@ -111,7 +120,7 @@ const pct = (n: number) => `${((100 * n) / Math.max(1, total)).toFixed(1).padSta
 const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
 
 console.log(
-  `${total} samples (idle left out)${windows.length ? `, inside ${windows.length} measured window(s)` : ", whole run"}`,
+  `${total} samples (idle left out)${windows.length ? `, inside ${windows.length} measured window(s)` : ", whole run"}${under ? `, under ${under}` : ""}`,
 );
 console.log("\nSelf time by package:");
 for (const [name, n] of sorted(selfByPackage).slice(0, top)) console.log(`  ${pct(n)}  ${name}`);

@@ -55,6 +55,8 @@ interface Round {
   ackP50: number;
   ackP99: number;
   serverCpuPerVote: number | null;
+  /** Milliseconds of CPU per raw insert (this process). */
+  rawCpuPerRow: number;
 }
 
 /** Monotonic microseconds: the clock V8's CPU profiles stamp their samples with. */
@@ -139,7 +141,9 @@ export async function run(): Promise<BenchResult> {
     }
     raw.$client.exec("detach database src");
     const insert = raw.$client.prepare("insert into votes (event_id, pitch_id, attendee_id) values (?, ?, ?)");
-    const insertOne = raw.$client.transaction((row: VoteRow) => insert.run(row.event_id, row.pitch_id, row.attendee_id));
+    const insertOne = raw.$client.transaction((row: VoteRow) =>
+      insert.run(row.event_id, row.pitch_id, row.attendee_id),
+    );
     const storedFor = serverDb.prepare<[string], VoteRow>(
       "select event_id, pitch_id, attendee_id from votes where pitch_id = ? order by rowid",
     );
@@ -163,7 +167,9 @@ export async function run(): Promise<BenchResult> {
         throw new Error(`round ${r + 1}: ${latencies.length} votes acknowledged but ${stored.length} stored`);
       }
       const rawStarted = performance.now();
+      const rawCpuBefore = process.cpuUsage();
       for (const row of stored) insertOne.immediate(row);
+      const rawCpu = process.cpuUsage(rawCpuBefore);
       const rawMs = performance.now() - rawStarted;
 
       rounds.push({
@@ -174,6 +180,7 @@ export async function run(): Promise<BenchResult> {
         ackP99: percentile(latencies, 99),
         serverCpuPerVote:
           cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1000) / latencies.length : null,
+        rawCpuPerRow: (rawCpu.user + rawCpu.system) / 1000 / stored.length,
       });
       await sleep(300);
     }
@@ -189,12 +196,25 @@ export async function run(): Promise<BenchResult> {
         { label: `round ${n}: send to ack, p50`, value: round.ackP50, unit: "ms" },
         { label: `round ${n}: send to ack, p99`, value: round.ackP99, unit: "ms" },
       );
+      figures.push({ label: `round ${n}: raw insert CPU per row`, value: round.rawCpuPerRow * 1000, unit: "µs" });
       if (round.serverCpuPerVote !== null) {
-        figures.push({ label: `round ${n}: server CPU per vote`, value: round.serverCpuPerVote * 1000, unit: "µs" });
+        figures.push(
+          { label: `round ${n}: server CPU per vote`, value: round.serverCpuPerVote * 1000, unit: "µs" },
+          // Less sensitive to other load on the machine than the ratio of rates.
+          {
+            label: `round ${n}: raw CPU per row / server CPU per vote`,
+            value: round.rawCpuPerRow / round.serverCpuPerVote,
+            unit: "x",
+          },
+        );
       }
     });
     const ratios = rounds.map((r) => r.socketRate / r.rawRate);
     figures.push({ label: "vote:set / raw, median of rounds", value: percentile(ratios, 50), unit: "x" });
+    const cpuRatios = rounds.flatMap((r) => (r.serverCpuPerVote ? [r.rawCpuPerRow / r.serverCpuPerVote] : []));
+    if (cpuRatios.length) {
+      figures.push({ label: "raw CPU / server CPU, median of rounds", value: percentile(cpuRatios, 50), unit: "x" });
+    }
 
     return {
       name: "vote throughput",
