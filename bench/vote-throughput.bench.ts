@@ -54,6 +54,9 @@ interface Round {
   rawRate: number;
   ackP50: number;
   ackP99: number;
+  /** "votes:tallies" messages one attendee's socket received during the round, and the round's length. */
+  tallyMessages: number;
+  ms: number;
   serverCpuPerVote: number | null;
   /** Milliseconds of CPU per raw insert (this process). */
   rawCpuPerRow: number;
@@ -157,9 +160,14 @@ export async function run(): Promise<BenchResult> {
     for (let r = 0; r < ROUNDS; r++) {
       const roundPitches = pitchIds.slice(1 + r * VOTES_PER_ROUND, 1 + (r + 1) * VOTES_PER_ROUND);
       const cpuBefore = processCpuSeconds(server.pid);
+      // One attendee's phone: how often tallies reach it while the round runs (one message per 50 ms tick is the design).
+      let tallyMessages = 0;
+      const countTally = () => tallyMessages++;
+      sockets[0]?.on("votes:tallies", countTally);
       const windowStart = monotonicMicros();
       const { ms, latencies } = await burst(sockets, roundPitches);
       windows.push({ start: windowStart, end: monotonicMicros() });
+      sockets[0]?.off("votes:tallies", countTally);
       const cpuAfter = processCpuSeconds(server.pid);
 
       const stored = roundPitches.flatMap((id) => storedFor.all(id));
@@ -178,6 +186,8 @@ export async function run(): Promise<BenchResult> {
         rawRate: stored.length / (rawMs / 1000),
         ackP50: percentile(latencies, 50),
         ackP99: percentile(latencies, 99),
+        tallyMessages,
+        ms,
         serverCpuPerVote:
           cpuBefore !== null && cpuAfter !== null ? ((cpuAfter - cpuBefore) * 1000) / latencies.length : null,
         rawCpuPerRow: (rawCpu.user + rawCpu.system) / 1000 / stored.length,
@@ -195,6 +205,11 @@ export async function run(): Promise<BenchResult> {
         { label: `round ${n}: vote:set / raw`, value: round.socketRate / round.rawRate, unit: "x" },
         { label: `round ${n}: send to ack, p50`, value: round.ackP50, unit: "ms" },
         { label: `round ${n}: send to ack, p99`, value: round.ackP99, unit: "ms" },
+        {
+          label: `round ${n}: tally messages to one attendee (in ${Math.round(round.ms)} ms)`,
+          value: round.tallyMessages,
+          unit: "",
+        },
       );
       figures.push({ label: `round ${n}: raw insert CPU per row`, value: round.rawCpuPerRow * 1000, unit: "µs" });
       if (round.serverCpuPerVote !== null) {
