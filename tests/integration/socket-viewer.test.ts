@@ -40,6 +40,9 @@ afterAll(async () => {
   await server?.stop();
 });
 
+/** How long an ack or a push may take: generous, as HTTP requests in between are slow on a busy machine. */
+const WAIT_MS = 10_000;
+
 /** Waits long enough for a broadcast that was going to arrive to have arrived. */
 const settle = () => sleep(300);
 
@@ -50,7 +53,7 @@ async function connect(client?: HttpClient): Promise<TestSocket> {
 }
 
 function send(socket: TestSocket, event: string, payload: unknown): Promise<Ack<Record<string, unknown>>> {
-  return (socket as unknown as Socket).timeout(3000).emitWithAck(event, payload) as Promise<
+  return (socket as unknown as Socket).timeout(WAIT_MS).emitWithAck(event, payload) as Promise<
     Ack<Record<string, unknown>>
   >;
 }
@@ -184,8 +187,8 @@ describe("revocation", () => {
       patches: record(bobSocket, "event:patch"),
       presence: record(bobSocket, "session:presence"),
     };
-    const presence = nextEvent(organiserSocket, "session:presence", (update) => update.viewers === 1);
-    const settingsPatch = nextEvent(organiserSocket, "event:patch");
+    const presence = nextEvent(organiserSocket, "session:presence", (update) => update.viewers === 1, WAIT_MS);
+    const settingsPatch = nextEvent(organiserSocket, "event:patch", () => true, WAIT_MS);
     await c.admin({ intent: "set-passcode", passcode: "second-door" });
     // Bob left the session's room: the organiser, still watching, sees one viewer.
     await presence;
@@ -194,8 +197,8 @@ describe("revocation", () => {
     // Ann enters the new passcode (a new cookie, so a new connection), adds a note and votes.
     expect((await ann.post(`/e/${c.slug}/passcode`, { passcode: "second-door" })).status).toBe(302);
     const annSocket = await joined(await connect(ann), c.slug);
-    const noted = nextEvent(organiserSocket, "item:upserted");
-    const tallied = nextEvent(organiserSocket, "votes:tallies");
+    const noted = nextEvent(organiserSocket, "item:upserted", () => true, WAIT_MS);
+    const tallied = nextEvent(organiserSocket, "votes:tallies", () => true, WAIT_MS);
     expect(
       await send(annSocket, "item:add", { id: `revocation-${campCount}`, pitchId: talk, kind: "note", text: "Hi" }),
     ).toMatchObject({ ok: true });
@@ -236,12 +239,12 @@ describe("revocation", () => {
     // Nobody sends anything: the server finds the other process's commit on its own and drops the socket.
     const presence = record(annSocket, "session:presence");
     const key = await newOrganiserLink(c.slug);
-    const deadline = performance.now() + 5000;
+    const deadline = performance.now() + WAIT_MS;
     while (!presence.seen.some(([update]) => update.viewers === 1) && performance.now() < deadline) await sleep(50);
     expect(presence.seen.map(([update]) => update.viewers)).toEqual([1]);
 
     const newOrganiser = await joined(await connect(await openOrganiserLink(c.slug, key)), c.slug);
-    const tallied = nextEvent(newOrganiser, "votes:tallies");
+    const tallied = nextEvent(newOrganiser, "votes:tallies", () => true, WAIT_MS);
     expect(await vote(annSocket, talk)).toMatchObject({ ok: true, votes: null });
     expect((await tallied)[0].tallies).toEqual({ [talk]: 1 });
     expect(
@@ -270,13 +273,13 @@ describe("revocation", () => {
     const newOrganiserClient = await openOrganiserLink(c.slug, key);
     const newOrganiser = await joined(await connect(newOrganiserClient), c.slug);
     const oldTallies = record(oldOrganiser, "votes:tallies");
-    const tallied = nextEvent(newOrganiser, "votes:tallies");
+    const tallied = nextEvent(newOrganiser, "votes:tallies", () => true, WAIT_MS);
     // Ann's command is the first the server sees after the other process's commit: it is checked before it runs.
     expect(await vote(annSocket, talk)).toMatchObject({ ok: true, votes: null });
     await tallied;
 
     // Still in the event's room: the new organiser's next setting reaches the old one as a visitor's push.
-    const patched = nextEvent(oldOrganiser, "event:patch");
+    const patched = nextEvent(oldOrganiser, "event:patch", () => true, WAIT_MS);
     const response = await newOrganiserClient.post(`/e/${c.slug}/admin`, { intent: "close-voting" });
     expect(response.status).toBe(200);
     expect((await patched)[0].patch.settings).toMatchObject({ votingOpen: false });
