@@ -464,7 +464,7 @@ describe("live items", () => {
       viewers: 1,
       chathamHouse: false,
       notesLocked: false,
-      stamp: "0:",
+      stamp: "0:811c9dc5",
     });
     const second = await follow(c);
     const two = presence(first, 2);
