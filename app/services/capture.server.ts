@@ -487,21 +487,24 @@ export async function setNotesLocked(ctx: ServiceContext, viewer: Viewer, input:
   publishSessionState(ctx, pitchId, false);
 }
 
-/** Every tip and blocker story of the event, grouped by session: the day's "what blocks us and what helped". */
-export function eventStories(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
-  requireAccess(viewer);
-  const sessions = ctx.db
+/**
+ * Every tip and blocker story of the event, grouped by session: the day's
+ * "what blocks us and what helped". The stories page reads it in a worker
+ * thread, after checking that the viewer may see the event.
+ */
+export function readEventStories(db: Pick<ServiceContext["db"], "select">, eventId: string) {
+  const sessions = db
     .select()
     .from(pitches)
-    .where(and(eq(pitches.eventId, viewer.event.id), eq(pitches.status, "open")))
+    .where(and(eq(pitches.eventId, eventId), eq(pitches.status, "open")))
     .orderBy(asc(pitches.title))
     .all();
-  const items = ctx.db
+  const items = db
     .select()
     .from(capturedItems)
     .where(
       and(
-        eq(capturedItems.eventId, viewer.event.id),
+        eq(capturedItems.eventId, eventId),
         eq(capturedItems.hidden, false),
         inArray(capturedItems.kind, ["tip", "blocker"]),
       ),

@@ -1,4 +1,6 @@
 import { eq } from "drizzle-orm";
+import { createElement } from "react";
+import { renderToStaticMarkup } from "react-dom/server";
 import type { Db } from "../../db/client";
 import { events } from "../../db/schema";
 import { eventJson } from "../domain/export/eventJson";
@@ -11,6 +13,8 @@ import { wxr } from "../domain/export/wxr.server";
 import { postsZip } from "../domain/export/zip.server";
 import { type Cell, type GridScore, type ScheduleInput, greedyGrid, scoreGrid, suggestGrid } from "../domain/grid";
 import { renderMarkdown } from "../domain/markdown.server";
+import { SessionStories } from "../components/capture/SessionStories";
+import { readEventStories } from "./capture.server";
 import { ServiceError } from "./errors";
 import { readExportModel, scheduleCalendar } from "./export.server";
 
@@ -93,17 +97,31 @@ export interface SuggestOutput {
   baselineScore: GridScore;
 }
 
+/** The stories page's sessions: each one's blocker stories and tips as markup. */
+export interface StoriesJob {
+  kind: "stories";
+  eventId: string;
+}
+
+export interface StoriesOutput {
+  id: string;
+  title: string;
+  /** SessionStories rendered to static markup from the notes' stored HTML. */
+  html: string;
+}
+
 /** Markdown sources rendered to sanitised HTML, in order (imports, the start-up backfill). */
 export interface RenderJob {
   kind: "render";
   sources: string[];
 }
 
-export type HeavyJob = ExportJob | PreviewJob | SuggestJob | RenderJob;
+export type HeavyJob = ExportJob | PreviewJob | StoriesJob | SuggestJob | RenderJob;
 
 export interface HeavyOutputs {
   export: ExportOutput;
   preview: PreviewOutput;
+  stories: StoriesOutput[];
   suggest: SuggestOutput;
   render: string[];
 }
@@ -217,6 +235,12 @@ export function runHeavyJob<J extends HeavyJob>(db: ReadDb, job: J): HeavyOutput
       return exportFile(db, job) as HeavyOutput<J>;
     case "preview":
       return preview(db, job) as HeavyOutput<J>;
+    case "stories":
+      return readEventStories(db, job.eventId).map((session) => ({
+        id: session.id,
+        title: session.title,
+        html: renderToStaticMarkup(createElement(SessionStories, { items: session.items })),
+      })) as HeavyOutput<J>;
     case "suggest":
       return suggest(job) as HeavyOutput<J>;
     case "render":
