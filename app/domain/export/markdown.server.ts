@@ -139,7 +139,8 @@ export function userMarkdown(source: string, options: BodyOptions & { headingShi
  */
 export function isPlainMarkdown(source: string): boolean {
   if (/[<\]|\t\r]/.test(source)) return false;
-  for (const line of source.trim().split("\n")) {
+  // Lines as typed: a leading space on the first line matters as much as on any other (indented code).
+  for (const line of source.split("\n")) {
     if (line.trim() === "") continue;
     if (/^(\s|[#>=+*_~`-]|\d{1,9}[.)](\s|$))/.test(line)) return false;
   }
@@ -147,7 +148,7 @@ export function isPlainMarkdown(source: string): boolean {
 }
 
 /** A plain note (see isPlainMarkdown) as paragraphs that print exactly as typed. */
-function plainBlocks(source: string): Paragraph[] {
+export function plainBlocks(source: string): Paragraph[] {
   return source
     .trim()
     .split(/\n[ ]*\n/)
