@@ -39,6 +39,8 @@ interface Task {
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
+  /** Loaded: a job's time limit starts when a loaded thread takes it, not while the thread starts. */
+  loaded: boolean;
   task: Task | null;
   timer: NodeJS.Timeout | null;
   /** Being ended (timed out): takes no new job. */
@@ -109,13 +111,16 @@ export class WorkerPool implements HeavyWork {
       ready: new Promise((resolve) => {
         markReady = resolve;
       }),
+      loaded: false,
       task: null,
       timer: null,
       ending: false,
     };
     worker.on("message", (message: WorkerReply | { ready: true }) => {
       if ("ready" in message) {
+        slot.loaded = true;
         markReady();
+        this.dispatch();
         return;
       }
       this.settle(slot, message);
@@ -155,7 +160,7 @@ export class WorkerPool implements HeavyWork {
 
   private dispatch(): void {
     for (const slot of this.slots) {
-      if (slot.task || slot.ending || this.queue.length === 0) continue;
+      if (!slot.loaded || slot.task || slot.ending || this.queue.length === 0) continue;
       const task = this.queue.shift() as Task;
       slot.task = task;
       slot.timer = setTimeout(() => {
