@@ -61,6 +61,8 @@ export async function backfillStoredHtml(
   );
 
   const result: BackfillResult = { items: 0, pitches: 0 };
+  // Between batches the event loop answers whatever came in, even when rendering is in-process.
+  const breathe = () => new Promise((resolve) => setImmediate(resolve));
   let after = 0;
   for (;;) {
     const rows = nextItems.all(EMPTY_ITEM_HTML, after, batch);
@@ -75,6 +77,7 @@ export async function backfillStoredHtml(
         result.items += setItem.run(json, r.rowid, EMPTY_ITEM_HTML, r.text, r.blocker, r.impact, r.helped).changes;
       });
     })();
+    await breathe();
   }
   after = 0;
   for (;;) {
@@ -87,6 +90,7 @@ export async function backfillStoredHtml(
         result.pitches += setPitch.run(html[i] ?? "", r.rowid, r.description).changes;
       });
     })();
+    await breathe();
   }
   return result;
 }
