@@ -66,14 +66,15 @@ async function startBuild(root: string, dbPath: string): Promise<Running> {
   };
 }
 
-/** /healthz back to back, 10 ms apart, from its own thread; `stop` returns the latencies in ms. */
-function startProbe(base: string): { stop(): Promise<number[]> } {
+/** /healthz back to back, 10 ms apart, from its own thread, once it is running; `stop` returns the latencies in ms. */
+async function startProbe(base: string): Promise<{ stop(): Promise<number[]> }> {
   const worker = new Worker(
     `const { parentPort, workerData } = require("node:worker_threads");
      const latencies = []; let running = true;
      parentPort.on("message", () => { running = false; });
      (async () => {
        await (await fetch(workerData.url)).arrayBuffer();
+       parentPort.postMessage("ready");
        while (running) {
          const start = performance.now();
          await (await fetch(workerData.url)).arrayBuffer();
@@ -84,6 +85,7 @@ function startProbe(base: string): { stop(): Promise<number[]> } {
      })();`,
     { eval: true, workerData: { url: `${base}/healthz` } },
   );
+  await new Promise((ready) => worker.once("message", ready));
   return {
     stop: () =>
       new Promise((done) => {
@@ -112,7 +114,7 @@ export async function run(): Promise<BenchResult> {
     await organiser.get(`/e/${large.slug}/admin?key=${large.organiserKey}`);
     const base = `/e/${large.slug}`;
     // Wait for any start-up work (a backfill of stored HTML) to finish: about 15 s at most here.
-    const idle = startProbe(server.url);
+    const idle = await startProbe(server.url);
     await new Promise((r) => setTimeout(r, 15_000));
     const idleLatencies = await idle.stop();
     notes.push(`idle /healthz during the first 15 s (start-up work): max ${Math.round(Math.max(...idleLatencies))} ms`);
@@ -132,8 +134,8 @@ export async function run(): Promise<BenchResult> {
     // Warm-up: each once, untimed (first use compiles code in the server and its worker).
     for (const [, request] of requests) await (await request()).arrayBuffer();
     for (const [name, request] of requests) {
-      const probe = startProbe(server.url);
-      await new Promise((r) => setTimeout(r, 100));
+      const probe = await startProbe(server.url);
+      await new Promise((r) => setTimeout(r, 50));
       const times: number[] = [];
       for (let i = 0; i < REPEATS; i++) {
         const start = performance.now();
