@@ -42,12 +42,6 @@ async function main() {
           databaseUrl: env.DATABASE_URL,
           logger,
         });
-  void backfillStoredHtml(db, heavy).then(
-    (done) => {
-      if (done.items || done.pitches) logger.info(done, "stored HTML filled in for older rows");
-    },
-    (error: unknown) => logger.error({ err: error }, "filling in stored HTML failed"),
-  );
   const app = express();
   const httpServer = createServer(app);
   const io: IoServer = new Server(httpServer, {
@@ -192,6 +186,16 @@ async function main() {
   }
 
   let closing = false;
+  // Rows written before the HTML columns existed get theirs in the background, batch by batch.
+  void backfillStoredHtml(db, heavy).then(
+    (done) => {
+      if (done.items || done.pitches) logger.info(done, "stored HTML filled in for older rows");
+    },
+    (error: unknown) => {
+      // Stopping mid-way is fine: the rest is filled in at the next start.
+      if (!closing) logger.error({ err: error }, "filling in stored HTML failed");
+    },
+  );
   async function shutdown(signal: string) {
     if (closing) return;
     closing = true;
