@@ -77,7 +77,12 @@ async function startProbe(base: string): Promise<{ stop(): Promise<number[]> }> 
        parentPort.postMessage("ready");
        while (running) {
          const start = performance.now();
-         await (await fetch(workerData.url)).arrayBuffer();
+         // A server blocked past its keep-alive timeout resets the reused connection: ask again, the wait counts.
+         let response;
+         for (let tries = 0; !response; tries++) {
+           try { response = await fetch(workerData.url); } catch (error) { if (tries >= 3) throw error; }
+         }
+         await response.arrayBuffer();
          latencies.push(performance.now() - start);
          await new Promise((r) => setTimeout(r, 10));
        }

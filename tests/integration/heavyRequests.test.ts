@@ -64,7 +64,11 @@ async function startProbe(base: string): Promise<Probe> {
       while (running) {
         const at = performance.timeOrigin + performance.now();
         const start = performance.now();
-        const response = await fetch(workerData.url);
+        // A server blocked past its keep-alive timeout resets the reused connection: ask again, the wait counts.
+        let response;
+        for (let tries = 0; !response; tries++) {
+          try { response = await fetch(workerData.url); } catch (error) { if (tries >= 3) throw error; }
+        }
         await response.arrayBuffer();
         if (!response.ok) throw new Error("healthz answered " + response.status);
         latencies.push({ at, ms: performance.now() - start });
