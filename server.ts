@@ -17,8 +17,11 @@ import { createEventCache } from "./app/services/eventCache.server";
 import { createFactsCache } from "./app/services/facts.server";
 import { redactUrl } from "./app/security.server";
 import { createIdentityCookie } from "./app/services/identity.server";
+import { type HeavyWork, inlineHeavyWork } from "./app/services/heavyWork.server";
 import { createWriteLimiter } from "./app/services/rateLimit.server";
-import { closeDatabase, openDatabase } from "./db/client";
+import { backfillStoredHtml } from "./app/services/storedHtml.server";
+import { WorkerPool } from "./app/workers/pool.server";
+import { closeDatabase, databasePath, openDatabase } from "./db/client";
 import { seedDemoIfEmpty } from "./db/seed";
 
 async function main() {
@@ -29,6 +32,16 @@ async function main() {
   const db = openDatabase(env.DATABASE_URL);
   // One rule for who the client is behind proxies, for Express (req.ip) and Socket.IO handshakes alike.
   const trust = trustFunction(env.TRUST_PROXY);
+  // Exports and "Suggest a grid" run in a worker thread that reads through its own connection
+  // (an in-memory database cannot be shared with one, so there the work stays in-process).
+  const heavy: HeavyWork =
+    databasePath(env.DATABASE_URL) === ":memory:"
+      ? inlineHeavyWork(db)
+      : new WorkerPool({
+          entry: new URL("./app/workers/heavy.worker.mjs", import.meta.url),
+          databaseUrl: env.DATABASE_URL,
+          logger,
+        });
   const app = express();
   const httpServer = createServer(app);
   const io: IoServer = new Server(httpServer, {
@@ -47,6 +60,7 @@ async function main() {
     events: createEventCache(),
     logger,
     identityCookie: createIdentityCookie(sessionSecret(env)),
+    heavy,
     limiter: createWriteLimiter({
       perAttendeePerMinute: env.WRITES_PER_MINUTE_PER_ATTENDEE,
       perIpPerMinute: env.WRITES_PER_MINUTE_PER_IP,
@@ -172,6 +186,16 @@ async function main() {
   }
 
   let closing = false;
+  // Rows written before the HTML columns existed get theirs in the background, batch by batch.
+  void backfillStoredHtml(db, heavy).then(
+    (done) => {
+      if (done.items || done.pitches) logger.info(done, "stored HTML filled in for older rows");
+    },
+    (error: unknown) => {
+      // Stopping mid-way is fine: the rest is filled in at the next start.
+      if (!closing) logger.error({ err: error }, "filling in stored HTML failed");
+    },
+  );
   async function shutdown(signal: string) {
     if (closing) return;
     closing = true;
@@ -181,6 +205,7 @@ async function main() {
     await new Promise<void>((resolve) => io.close(() => resolve()));
     httpServer.closeAllConnections();
     await viteDevServer?.close();
+    await heavy.close();
     closeDatabase(db);
     logger.info("stopped");
     process.exit(0);

@@ -1,4 +1,5 @@
 import { count } from "drizzle-orm";
+import { renderItemHtml, renderPitchHtml } from "../app/domain/markdown.server";
 import { hashSecret } from "../app/services/identity.server";
 import { newId, newSecretKey } from "../app/services/ids.server";
 import type { Db } from "./client";
@@ -127,6 +128,7 @@ export function seedDemo(db: Db, today = new Date()): { slug: string; name: stri
       eventId,
       attendeeId: people[i % people.length]?.id ?? null,
       ...p,
+      descriptionHtml: renderPitchHtml(p.description),
       chathamHouse: p.title.startsWith("Burnout"),
     }));
     tx.insert(pitches).values(pitchRows).run();
@@ -155,77 +157,79 @@ export function seedDemo(db: Db, today = new Date()): { slug: string; name: stri
     const [first, , third, , , , burnout] = pitchRows;
     const noteTaker = people[0]?.id ?? null;
     if (first && third && burnout) {
+      const items: Array<Omit<typeof capturedItems.$inferInsert, "html">> = [
+        {
+          id: newId(),
+          eventId,
+          pitchId: first.id,
+          authorId: noteTaker,
+          kind: "note",
+          text: "Most teams wait **weeks** for a release sign-off.",
+        },
+        {
+          id: newId(),
+          eventId,
+          pitchId: first.id,
+          authorId: noteTaker,
+          kind: "tip",
+          text: "Publish a data *preview* first: it needs no sign-off.",
+        },
+        {
+          id: newId(),
+          eventId,
+          pitchId: first.id,
+          authorId: noteTaker,
+          kind: "blocker",
+          text: "",
+          blocker: "Every dataset needed legal review, even open ones.",
+          impact: "Releases slipped by three months; users built scrapers instead.",
+          helped: "A pre-approved licence template agreed once with legal.",
+          saidBy: "Priya",
+          saidByConsent: true,
+        },
+        {
+          id: newId(),
+          eventId,
+          pitchId: first.id,
+          authorId: noteTaker,
+          kind: "quote",
+          text: "Open by default is a promise, not a policy.",
+          saidBy: "Sam",
+          saidByConsent: false,
+        },
+        {
+          id: newId(),
+          eventId,
+          pitchId: first.id,
+          authorId: noteTaker,
+          kind: "action",
+          text: "Share the licence template on the community wiki.",
+        },
+        {
+          id: newId(),
+          eventId,
+          pitchId: third.id,
+          authorId: noteTaker,
+          kind: "blocker",
+          text: "",
+          blocker: "Fixed-scope contracts signed before any user research.",
+          impact: "The supplier built the wrong thing on time and on budget.",
+          helped: "Outcome-based contracts with a discovery phase.",
+        },
+        {
+          id: newId(),
+          eventId,
+          pitchId: burnout.id,
+          authorId: noteTaker,
+          kind: "note",
+          text: "People named workload spikes around launches.",
+          saidBy: "Ewa",
+          saidByConsent: true,
+        },
+      ];
+      // Stored HTML as the capture service writes it, so the demo reads like real notes.
       tx.insert(capturedItems)
-        .values([
-          {
-            id: newId(),
-            eventId,
-            pitchId: first.id,
-            authorId: noteTaker,
-            kind: "note",
-            text: "Most teams wait **weeks** for a release sign-off.",
-          },
-          {
-            id: newId(),
-            eventId,
-            pitchId: first.id,
-            authorId: noteTaker,
-            kind: "tip",
-            text: "Publish a data *preview* first: it needs no sign-off.",
-          },
-          {
-            id: newId(),
-            eventId,
-            pitchId: first.id,
-            authorId: noteTaker,
-            kind: "blocker",
-            text: "",
-            blocker: "Every dataset needed legal review, even open ones.",
-            impact: "Releases slipped by three months; users built scrapers instead.",
-            helped: "A pre-approved licence template agreed once with legal.",
-            saidBy: "Priya",
-            saidByConsent: true,
-          },
-          {
-            id: newId(),
-            eventId,
-            pitchId: first.id,
-            authorId: noteTaker,
-            kind: "quote",
-            text: "Open by default is a promise, not a policy.",
-            saidBy: "Sam",
-            saidByConsent: false,
-          },
-          {
-            id: newId(),
-            eventId,
-            pitchId: first.id,
-            authorId: noteTaker,
-            kind: "action",
-            text: "Share the licence template on the community wiki.",
-          },
-          {
-            id: newId(),
-            eventId,
-            pitchId: third.id,
-            authorId: noteTaker,
-            kind: "blocker",
-            text: "",
-            blocker: "Fixed-scope contracts signed before any user research.",
-            impact: "The supplier built the wrong thing on time and on budget.",
-            helped: "Outcome-based contracts with a discovery phase.",
-          },
-          {
-            id: newId(),
-            eventId,
-            pitchId: burnout.id,
-            authorId: noteTaker,
-            kind: "note",
-            text: "People named workload spikes around launches.",
-            saidBy: "Ewa",
-            saidByConsent: true,
-          },
-        ])
+        .values(items.map((item) => ({ ...item, html: renderItemHtml({ ...item, text: item.text ?? "" }) })))
         .run();
     }
   });

@@ -17,13 +17,15 @@ function imagesAsLinks() {
       if (node.tagName === "img") {
         const src = String(node.properties.src ?? "");
         const alt = String(node.properties.alt ?? "") || src;
-        const link: Element = {
-          type: "element",
-          tagName: "a",
-          properties: { href: src },
-          children: [{ type: "text", value: alt }],
-        };
-        nodes[i] = link;
+        // The sanitiser removed a src it does not allow (javascript:): the alt text stays, as text, not as a link to "".
+        nodes[i] = src
+          ? ({
+              type: "element",
+              tagName: "a",
+              properties: { href: src },
+              children: [{ type: "text", value: alt }],
+            } as Element)
+          : { type: "text", value: alt };
         return;
       }
       swap(node.children);
@@ -52,4 +54,49 @@ const processor = unified()
 export function renderMarkdown(source: string): string {
   if (!source.trim()) return "";
   return String(processor.processSync(source));
+}
+
+/** The HTML stored beside a captured item's Markdown (`captured_items.html`): empty strings for absent fields. */
+export interface ItemHtml {
+  text: string;
+  blocker: string;
+  impact: string;
+  helped: string;
+}
+
+export const NO_ITEM_HTML: ItemHtml = { text: "", blocker: "", impact: "", helped: "" };
+
+/**
+ * Renders an item's Markdown fields once, when the item is written, so that
+ * pages, pushes and exports read the stored HTML instead of running unified
+ * on every view.
+ */
+export function renderItemHtml(item: {
+  text: string;
+  blocker?: string | null;
+  impact?: string | null;
+  helped?: string | null;
+}): ItemHtml {
+  return {
+    text: renderMarkdown(item.text),
+    blocker: renderMarkdown(item.blocker ?? ""),
+    impact: renderMarkdown(item.impact ?? ""),
+    helped: renderMarkdown(item.helped ?? ""),
+  };
+}
+
+/** `pitches.description_html`, written with the description. */
+export function renderPitchHtml(description: string): string {
+  return renderMarkdown(description);
+}
+
+/**
+ * The stored HTML of a Markdown field, or, for a row written before the HTML
+ * columns existed and not yet reached by the start-up backfill, the HTML
+ * rendered now. Text that renders to nothing stores "", so blank text costs
+ * nothing here either.
+ */
+export function storedHtml(markdown: string | null | undefined, stored: string | null | undefined): string {
+  if (stored) return stored;
+  return markdown?.trim() ? renderMarkdown(markdown) : "";
 }

@@ -47,7 +47,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       });
     case "suggest":
       try {
-        return { intent, suggestion: suggestionFor(context, viewer) };
+        return { intent, suggestion: await suggestionFor(context, viewer) };
       } catch (error) {
         if (isServiceError(error)) return data({ intent, error: error.message }, { status: statusOf[error.kind] });
         throw error;

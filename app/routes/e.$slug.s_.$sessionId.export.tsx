@@ -4,12 +4,8 @@ import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Link, useLoaderData } from "@remix-run/react";
 import { Field, FormErrors } from "../components/Field";
 import { SanitisedHtml } from "../components/SanitisedHtml";
-import { sessionBodyHtml } from "../domain/export/html.server";
-import { listOfNames, whereAndWhen } from "../domain/export/markdown.server";
-import { findSession } from "../domain/export/model";
 import { type PostEditsInput, postEditsSchema } from "../schemas/export";
-import { buildExportModel } from "../services/export.server";
-import { asResponse, publicOrigin, requireViewer } from "../services/request.server";
+import { previewFor } from "../services/exportHttp.server";
 
 /**
  * "Preview and edit before export": the session as its blog post will read,
@@ -17,38 +13,12 @@ import { asResponse, publicOrigin, requireViewer } from "../services/request.ser
  * Markdown or HTML. The form posts straight to the .md / .html resource
  * routes (a plain form submission, so the browser downloads the file and
  * stays on this page); the browser checks the fields with the same schema
- * first, and the routes check them again.
+ * first, and the routes check them again. The preview is read and rendered
+ * by a worker thread, as the exports are.
  */
 
 export async function loader({ request, params, context }: LoaderFunctionArgs) {
-  const viewer = await requireViewer(context, request, params.slug);
-  let model: ReturnType<typeof buildExportModel>;
-  try {
-    model = buildExportModel(context, viewer, publicOrigin(context, request));
-  } catch (error) {
-    throw asResponse(error);
-  }
-  const session = findSession(model, params.sessionId ?? "");
-  if (!session) {
-    throw new Response("There is no such session in this event (it may have been withdrawn or hidden).", {
-      status: 404,
-    });
-  }
-  return {
-    slug: model.event.slug,
-    eventName: model.event.name,
-    session: {
-      id: session.id,
-      title: session.title,
-      description: session.description,
-      tags: session.tags,
-      byline: session.authors.length ? `By ${listOfNames(session.authors)}` : null,
-      whereAndWhen: whereAndWhen(session, model.event),
-      chathamHouse: session.chathamHouse,
-    },
-    // The preview's title is an h3, so the post's sections sit at h4.
-    bodyHtml: sessionBodyHtml(session, 4),
-  };
+  return previewFor(context, request, params.slug, params.sessionId);
 }
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [

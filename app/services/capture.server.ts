@@ -12,7 +12,7 @@ import {
   timeSlots,
 } from "../../db/schema";
 import { displayName, speakerName } from "../domain/attribution";
-import { renderMarkdown } from "../domain/markdown.server";
+import { renderItemHtml, storedHtml } from "../domain/markdown.server";
 import type { ItemView } from "../realtime/contract";
 import { stampOf } from "../realtime/stamp";
 import {
@@ -35,14 +35,15 @@ import { type Viewer, requireAccess, requireAttendee, requireOrganiser } from ".
 
 type Db = Tx | ServiceContext["db"];
 
+/** An item as pages and pushes show it: the HTML stored when it was written, never rendered per view. */
 export function itemView(item: CapturedItem, session: { chathamHouse: boolean }): ItemView {
   return {
     id: item.id,
     kind: item.kind,
-    textHtml: renderMarkdown(item.text),
-    blockerHtml: renderMarkdown(item.blocker ?? ""),
-    impactHtml: renderMarkdown(item.impact ?? ""),
-    helpedHtml: renderMarkdown(item.helped ?? ""),
+    textHtml: storedHtml(item.text, item.html.text),
+    blockerHtml: storedHtml(item.blocker, item.html.blocker),
+    impactHtml: storedHtml(item.impact, item.html.impact),
+    helpedHtml: storedHtml(item.helped, item.html.helped),
     speaker: speakerName(item, session),
     createdAt: item.createdAt,
     changedAt: item.updatedAt ?? item.createdAt,
@@ -140,7 +141,7 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
     session: {
       id: pitch.id,
       title: pitch.title,
-      descriptionHtml: renderMarkdown(pitch.description),
+      descriptionHtml: storedHtml(pitch.description, pitch.descriptionHtml),
       pitcherName: displayName(pitcher),
       mergedIntoId: pitch.status === "merged" ? pitch.mergedIntoId : null,
       chathamHouse: pitch.chathamHouse,
@@ -170,7 +171,10 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
   };
 }
 
-/** The columns a note-taker sets, the same on add and edit: story fields only for a blocker story. */
+/**
+ * The columns a note-taker sets, the same on add and edit: story fields only
+ * for a blocker story, and their HTML rendered here, once, for every later view and export.
+ */
 function itemColumns(data: {
   kind: CapturedItem["kind"];
   text: string;
@@ -182,12 +186,16 @@ function itemColumns(data: {
   mentionId: string | null;
 }) {
   const story = data.kind === "blocker";
-  return {
-    kind: data.kind,
+  const markdown = {
     text: data.text,
     blocker: story ? data.blocker : null,
     impact: story ? data.impact : null,
     helped: story ? data.helped : null,
+  };
+  return {
+    kind: data.kind,
+    ...markdown,
+    html: renderItemHtml(markdown),
     saidBy: data.saidBy || null,
     saidByConsent: data.saidByConsent,
     mentionId: data.saidBy ? data.mentionId : null,
@@ -479,34 +487,41 @@ export async function setNotesLocked(ctx: ServiceContext, viewer: Viewer, input:
   publishSessionState(ctx, pitchId, false);
 }
 
-/** Every tip and blocker story of the event, grouped by session: the day's "what blocks us and what helped". */
-export function eventStories(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
-  requireAccess(viewer);
-  const sessions = ctx.db
+/**
+ * Every tip and blocker story of the event, grouped by session: the day's
+ * "what blocks us and what helped". The stories page reads it in a worker
+ * thread, after checking that the viewer may see the event.
+ */
+export function readEventStories(db: Pick<ServiceContext["db"], "select">, eventId: string) {
+  const sessions = db
     .select()
     .from(pitches)
-    .where(and(eq(pitches.eventId, viewer.event.id), eq(pitches.status, "open")))
+    .where(and(eq(pitches.eventId, eventId), eq(pitches.status, "open")))
     .orderBy(asc(pitches.title))
     .all();
-  const items = ctx.db
+  const items = db
     .select()
     .from(capturedItems)
     .where(
       and(
-        eq(capturedItems.eventId, viewer.event.id),
+        eq(capturedItems.eventId, eventId),
         eq(capturedItems.hidden, false),
         inArray(capturedItems.kind, ["tip", "blocker"]),
       ),
     )
     .orderBy(asc(capturedItems.createdAt))
     .all();
-  return sessions
-    .map((session) => ({
-      id: session.id,
-      title: session.title,
-      items: items.filter((i) => i.pitchId === session.id).map((i) => itemView(i, session)),
-    }))
-    .filter((s) => s.items.length > 0);
+  // Grouped in one pass: filtering every item per session grew with sessions x items.
+  const byPitch = new Map<string, CapturedItem[]>();
+  for (const item of items) {
+    const list = byPitch.get(item.pitchId);
+    if (list) list.push(item);
+    else byPitch.set(item.pitchId, [item]);
+  }
+  return sessions.flatMap((session) => {
+    const own = byPitch.get(session.id);
+    return own ? [{ id: session.id, title: session.title, items: own.map((i) => itemView(i, session)) }] : [];
+  });
 }
 
 /** Whether this viewer may watch a session's live channel. */

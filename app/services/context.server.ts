@@ -5,6 +5,7 @@ import type { ItemView, SessionState } from "../realtime/contract";
 import type { ConflictFact, EventPatch } from "../realtime/facts";
 import type { EventCache } from "./eventCache.server";
 import type { FactsCache } from "./facts.server";
+import type { HeavyWork } from "./heavyWork.server";
 import type { WriteLimiter } from "./rateLimit.server";
 
 /** How services announce committed changes; implemented by the Socket.IO hub. */
@@ -40,6 +41,8 @@ export type ServiceContext = {
   limiter: WriteLimiter;
   logger: Logger;
   identityCookie: Cookie;
+  /** Worker threads for exports, "Suggest a grid" and bulk rendering; absent in unit tests (the work then runs in-process). */
+  heavy?: HeavyWork;
 };
 
 /** Remix's load context: the services' context plus what one request adds. */

@@ -12,6 +12,7 @@ import {
   votes,
 } from "../../db/schema";
 import { exportName, speakerName } from "../domain/attribution";
+import { NO_ITEM_HTML, renderMarkdown } from "../domain/markdown.server";
 import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
 
@@ -21,6 +22,7 @@ import { type CalendarEntry, buildCalendar } from "./calendar.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { freeSlug } from "./events.server";
+
 import { hashSecret } from "./identity.server";
 import { newId, newSecretKey } from "./ids.server";
 import { validate } from "./validate";
@@ -45,9 +47,12 @@ export function stableUuid(kind: string, id: string): string {
 export interface ExportOptions {
   /** Organisers only: anonymous ballots for the whole-event file. */
   withBallots?: boolean;
+  /** Only this session (its number and guid as in the whole event's model): a one-session export reads one session's notes. */
+  sessionId?: string;
   now?: Date;
 }
 
+/** The export model for a viewer: anyone who may see the event; ballots need an organiser. */
 export function buildExportModel(
   ctx: Pick<ServiceContext, "db">,
   viewer: Viewer,
@@ -56,10 +61,24 @@ export function buildExportModel(
 ): EventExport {
   requireAccess(viewer);
   if (options.withBallots) requireOrganiser(viewer);
-  const event = viewer.event;
-  const eventUrl = `${origin}/e/${event.slug}`;
+  return readExportModel(ctx.db, viewer.event, origin, options);
+}
 
-  return ctx.db.transaction((tx) => {
+/**
+ * Reads the export model of an event whose viewer was already authorised
+ * (buildExportModel, or the route before handing the job to a worker thread,
+ * which reads through its own read-only connection).
+ */
+export function readExportModel(
+  db: Pick<ServiceContext["db"], "transaction">,
+  event: Event,
+  origin: string,
+  options: ExportOptions = {},
+): EventExport {
+  const eventUrl = `${origin}/e/${event.slug}`;
+  const only = options.sessionId;
+
+  return db.transaction((tx) => {
     const roomRows = tx
       .select()
       .from(rooms)
@@ -86,7 +105,7 @@ export function buildExportModel(
       .select({ pitch: pitches, pitcher: attendees })
       .from(pitches)
       .leftJoin(attendees, eq(attendees.id, pitches.attendeeId))
-      .where(and(eq(pitches.eventId, event.id), eq(pitches.status, "open")))
+      .where(and(eq(pitches.eventId, event.id), eq(pitches.status, "open"), only ? eq(pitches.id, only) : undefined))
       .orderBy(asc(pitches.createdAt), sql`${pitches}.rowid`)
       .all();
     const placementRows = tx.select().from(placements).where(eq(placements.eventId, event.id)).all();
@@ -94,7 +113,13 @@ export function buildExportModel(
       .select({ item: capturedItems, author: attendees })
       .from(capturedItems)
       .leftJoin(attendees, eq(attendees.id, capturedItems.authorId))
-      .where(and(eq(capturedItems.eventId, event.id), eq(capturedItems.hidden, false)))
+      .where(
+        and(
+          eq(capturedItems.eventId, event.id),
+          eq(capturedItems.hidden, false),
+          only ? eq(capturedItems.pitchId, only) : undefined,
+        ),
+      )
       .orderBy(asc(capturedItems.createdAt), sql`${capturedItems}.rowid`)
       .all();
 
@@ -122,6 +147,7 @@ export function buildExportModel(
           blocker: item.blocker,
           impact: item.impact,
           helped: item.helped,
+          html: item.html,
           saidBy: speakerName(item, pitch),
           author: authorName,
           createdAt: item.createdAt,
@@ -137,6 +163,7 @@ export function buildExportModel(
         url: `${eventUrl}/s/${pitch.id}`,
         title: pitch.title,
         description: pitch.description,
+        descriptionHtml: pitch.descriptionHtml,
         tags: Array.isArray(pitch.tags) ? pitch.tags.filter((t): t is string => typeof t === "string") : [],
         chathamHouse: pitch.chathamHouse,
         notesLocked: pitch.notesLocked,
@@ -240,6 +267,19 @@ export async function importEvent(
     throw new ServiceError("invalid", message, { passcode: [message] });
   }
   const organiserKey = newSecretKey();
+  // Every description and note rendered once, now, as the app stores them, in a worker thread:
+  // a large file's Markdown takes seconds to render and must not stall the server meanwhile.
+  const sources = file.sessions.flatMap((session) => [
+    session.description,
+    ...session.notes.flatMap((note) => [note.text, note.blocker ?? "", note.impact ?? "", note.helped ?? ""]),
+  ]);
+  const rendered = ctx.heavy ? await ctx.heavy.run({ kind: "render", sources }) : sources.map(renderMarkdown);
+  let at = 0;
+  const take = () => rendered[at++] ?? "";
+  const storedHtml = file.sessions.map((session) => ({
+    description: take(),
+    notes: session.notes.map(() => ({ text: take(), blocker: take(), impact: take(), helped: take() })),
+  }));
   const event = ctx.db.transaction((tx) => {
     const created = tx
       .insert(events)
@@ -286,7 +326,8 @@ export async function importEvent(
       people.set(name, id);
       return id;
     };
-    const pitchIds = file.sessions.map((session) => {
+    const pitchIds = file.sessions.map((session, i) => {
+      const html = storedHtml[i];
       const id = newId();
       tx.insert(pitches)
         .values({
@@ -295,6 +336,7 @@ export async function importEvent(
           attendeeId: person(session.pitcher),
           title: session.title,
           description: session.description,
+          descriptionHtml: html?.description ?? "",
           tags: session.tags,
           status: "open",
           chathamHouse: session.chathamHouse,
@@ -311,7 +353,7 @@ export async function importEvent(
             .run();
         }
       }
-      for (const note of session.notes) {
+      session.notes.forEach((note, j) => {
         tx.insert(capturedItems)
           .values({
             id: newId(),
@@ -323,12 +365,13 @@ export async function importEvent(
             blocker: note.blocker,
             impact: note.impact,
             helped: note.helped,
+            html: html?.notes[j] ?? NO_ITEM_HTML,
             saidBy: note.saidBy,
             saidByConsent: note.saidBy !== null,
             createdAt: note.createdAt,
           })
           .run();
-      }
+      });
       return id;
     });
     // Each ballot becomes one anonymous attendee with those votes.

@@ -1,38 +1,89 @@
 import { parseWithZod } from "@conform-to/zod";
 import type { AppLoadContext } from "@remix-run/node";
-import { type EventExport, type ExportSession, type PostEdits, findSession } from "../domain/export/model";
+import type { PostEdits } from "../domain/export/model";
 import { postEditsSchema } from "../schemas/export";
-import { type ExportOptions, buildExportModel } from "./export.server";
-import { asResponse, loadViewer, publicOrigin } from "./request.server";
-
-/** Glue for the export resource routes: who may export, and file responses. */
+import { isServiceError } from "./errors";
+import { type ExportFormat, type PreviewOutput, heavyWorkOf } from "./heavyWork.server";
+import { asResponse, loadViewer, publicOrigin, requireViewer } from "./request.server";
+import { requireOrganiser } from "./viewer.server";
 
 /**
- * The export model for whoever asks: anyone who can see the event (a private
+ * Glue for the export resource routes: who may export, then the file, made
+ * by a worker thread (app/services/heavyWork.server.ts) so that a large
+ * event's export never stalls the server for everyone else.
+ */
+
+export interface ExportRequest {
+  /** Organisers only: the whole-event file with anonymous ballots. */
+  withBallots?: boolean;
+  /** A session's post (session.md, session.html). */
+  sessionId?: string;
+  /** Read the preview page's title and introduction from the posted form (after the access checks). */
+  postedEdits?: boolean;
+}
+
+/**
+ * One export as a file response, for anyone who can see the event (a private
  * event needs its passcode first); `withBallots` needs an organiser. Refusals
  * are thrown as plain-text responses that say what to do.
  */
-export async function exportModelFor(
+export async function exportResponse(
   context: AppLoadContext,
   request: Request,
   slug: string | undefined,
-  options: ExportOptions = {},
-): Promise<EventExport> {
+  format: ExportFormat,
+  options: ExportRequest = {},
+): Promise<Response> {
   const viewer = await loadViewer(context, request, slug);
   if (!viewer.hasAccess) {
     throw text("This event is private: open the event page and enter its passcode first.", 403);
   }
+  let edits: PostEdits | undefined;
   try {
-    return buildExportModel(context, viewer, publicOrigin(context, request), options);
+    if (options.withBallots) requireOrganiser(viewer);
   } catch (error) {
-    throw asResponse(error);
+    throw refusal(error);
+  }
+  if (options.postedEdits) edits = await postEditsFrom(request);
+  try {
+    const file = await heavyWorkOf(context).run({
+      kind: "export",
+      format,
+      eventId: viewer.event.id,
+      origin: publicOrigin(context, request),
+      withBallots: options.withBallots,
+      sessionId: options.sessionId,
+      edits,
+    });
+    return fileResponse(file.body, file.contentType, file.filename, file.disposition);
+  } catch (error) {
+    throw refusal(error);
   }
 }
 
-export function sessionOf(model: EventExport, sessionId: string | undefined): ExportSession {
-  const session = sessionId ? findSession(model, sessionId) : undefined;
-  if (!session) throw text("There is no such session in this event (it may have been withdrawn or hidden).", 404);
-  return session;
+/** The preview page's data for one session, read and rendered off the request's thread. */
+export async function previewFor(
+  context: AppLoadContext,
+  request: Request,
+  slug: string | undefined,
+  sessionId: string | undefined,
+): Promise<PreviewOutput> {
+  const viewer = await requireViewer(context, request, slug);
+  try {
+    return await heavyWorkOf(context).run({
+      kind: "preview",
+      eventId: viewer.event.id,
+      origin: publicOrigin(context, request),
+      sessionId: sessionId ?? "",
+    });
+  } catch (error) {
+    throw refusal(error);
+  }
+}
+
+function refusal(error: unknown): unknown {
+  if (isServiceError(error)) return text(error.message, (asResponse(error) as Response).status);
+  return error;
 }
 
 export function text(message: string, status: number): Response {

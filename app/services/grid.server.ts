@@ -2,15 +2,7 @@ import { createHash } from "node:crypto";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
 import { type Placement, attendees, pitches, placements, rooms, timeSlots, votes } from "../../db/schema";
 import { displayName } from "../domain/attribution";
-import {
-  type Cell,
-  type Conflict,
-  type GridPitch,
-  findConflicts,
-  greedyGrid,
-  scoreGrid,
-  suggestGrid,
-} from "../domain/grid";
+import { type Cell, type Conflict, type GridPitch, findConflicts, scoreGrid } from "../domain/grid";
 import { talliesVisible } from "../domain/voting";
 import type { ConflictFact, PlacementFact } from "../realtime/facts";
 import { applySuggestionSchema, pinSchema, placeSchema, unplaceSchema } from "../schemas/grid";
@@ -18,6 +10,7 @@ import { type Tx, audit } from "./audit.server";
 import { nextVersion, publishChange } from "./facts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
+import { heavyWorkOf } from "./heavyWork.server";
 import { validate } from "./validate";
 import { listRooms, listTimeSlots } from "./venue.server";
 import { type Viewer, requireAccess, requireOrganiser } from "./viewer.server";
@@ -346,8 +339,15 @@ function keptBySuggestion(slots: ReadonlyArray<{ id: string; kind: string }>) {
   return (cell: Placement) => cell.pinned || plenary.has(cell.slotId);
 }
 
-/** Computes a suggested grid without saving it, with its score beside the current grid's. */
-export function suggestionFor(ctx: Pick<ServiceContext, "db">, viewer: Viewer): SuggestionPreview {
+/**
+ * Computes a suggested grid without saving it, with its score beside the
+ * current grid's. The scheduler runs in a worker thread (it grows faster than
+ * the event: about n^2.5 in pitches), so the server keeps answering meanwhile.
+ */
+export async function suggestionFor(
+  ctx: Pick<ServiceContext, "db" | "heavy">,
+  viewer: Viewer,
+): Promise<SuggestionPreview> {
   requireOrganiser(viewer);
   const eventId = viewer.event.id;
   const roomRows = listRooms(ctx, eventId);
@@ -362,14 +362,18 @@ export function suggestionFor(ctx: Pick<ServiceContext, "db">, viewer: Viewer): 
       .filter(keptBySuggestion(slotRows))
       .map(({ pitchId, roomId, slotId }) => ({ pitchId, roomId, slotId })),
   };
-  const cells = suggestGrid(input);
-  return {
-    version: versionOf(current),
-    cells,
-    score: scoreGrid(cells, roomRows, pitchList),
-    currentScore: scoreGrid(current, roomRows, pitchList),
-    baselineScore: scoreGrid(greedyGrid(input), roomRows, pitchList),
-  };
+  const suggestion = await heavyWorkOf(ctx).run({
+    kind: "suggest",
+    // Plain data for the worker: the rooms, slots and pitches as the scheduler reads them.
+    input: {
+      rooms: input.rooms.map(({ id, capacity }) => ({ id, capacity })),
+      slots: input.slots.map(({ id, kind }) => ({ id, kind })),
+      pitches: pitchList.map(({ id, votes, pitcherId, voters }) => ({ id, votes, pitcherId, voters })),
+      pinned: input.pinned,
+    },
+    current: current.map(({ pitchId, roomId, slotId }) => ({ pitchId, roomId, slotId })),
+  });
+  return { version: versionOf(current), ...suggestion };
 }
 
 /** Keeps a previewed suggestion: unpinned cells are replaced, pinned ones stay. */

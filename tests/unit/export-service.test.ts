@@ -22,6 +22,7 @@ import { unlimited } from "../../app/services/rateLimit.server";
 import { postsZip } from "../../app/domain/export/zip.server";
 import { createEventCache } from "../../app/services/eventCache.server";
 import { createFactsCache } from "../../app/services/facts.server";
+import { renderItemHtml, renderMarkdown } from "../../app/domain/markdown.server";
 import type { ServiceContext } from "../../app/services/context.server";
 import { isServiceError } from "../../app/services/errors";
 import { buildExportModel, importEvent, scheduleCalendar, stableUuid } from "../../app/services/export.server";
@@ -323,6 +324,20 @@ describe("import: the whole-event file makes a new event", () => {
     // A second import of the same file gets its own slug.
     const third = await importEvent(ctx, { file: original }, { ip: "127.0.0.1" });
     expect(third.event.slug).toBe("camp-co-2");
+  });
+
+  it("stores every imported note's and description's HTML, as the app stores what people type", async () => {
+    const event = seed();
+    const original = eventFile(buildExportModel(ctx, viewerFor(event), ORIGIN, { withBallots: true }));
+    const { event: copy } = await importEvent(ctx, { file: original }, { ip: "127.0.0.1" });
+    const items = db.select().from(capturedItems).where(eq(capturedItems.eventId, copy.id)).all();
+    expect(items.length).toBeGreaterThan(0);
+    for (const item of items) {
+      expect(item.html).toEqual(renderItemHtml(item));
+    }
+    for (const pitch of db.select().from(pitches).where(eq(pitches.eventId, copy.id)).all()) {
+      expect(pitch.descriptionHtml).toBe(renderMarkdown(pitch.description));
+    }
   });
 
   it("refuses a file that breaks the rules, names what is wrong, and writes nothing", async () => {

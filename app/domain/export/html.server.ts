@@ -1,18 +1,34 @@
 import type { ElementContent, Root } from "hast";
 import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
-import { renderMarkdown } from "../markdown.server";
-import { listOfNames, printMarkdown, sessionBody, whereAndWhen } from "./markdown.server";
-import type { EventExport, ExportSession } from "./model";
+import { renderMarkdown, storedHtml } from "../markdown.server";
+import {
+  type FragmentNode,
+  Footnotes,
+  attributed,
+  blocksOf,
+  element,
+  escapeHtml,
+  isElement,
+  joinBlocks,
+  labelled,
+  parseFragment,
+  prefixIds,
+  printFragment,
+  shiftHeadings,
+} from "./htmlFragment";
+import { listOfNames, printMarkdown, sectionOrder, sectionTitles, userMarkdown, whereAndWhen } from "./markdown.server";
+import type { EventExport, ExportItem, ExportSession } from "./model";
 
 /**
- * One session as a standalone HTML page: the same body as the Markdown post,
- * rendered on the server by the app's sanitising Markdown renderer, inside a
- * document built as a syntax tree (hastscript) and printed by
- * hast-util-to-html, which escapes every title, name and tag. Readable
- * typography comes from a small inline style sheet with system fonts; images
- * in notes become links, and a Content-Security-Policy forbids every request,
- * so opening the file fetches nothing.
+ * One session as a standalone HTML page: the same sections as the Markdown
+ * post, made of the HTML each note stored when it was written (sanitised by
+ * the page's renderer, app/domain/markdown.server.ts), inside a document
+ * built as a syntax tree (hastscript) and printed by hast-util-to-html,
+ * which escapes every title, name and tag. Readable typography comes from a
+ * small inline style sheet with system fonts; images in notes are links, and
+ * a Content-Security-Policy forbids every request, so opening the file
+ * fetches nothing.
  */
 
 export const STANDALONE_CSP = "default-src 'none'; style-src 'unsafe-inline'; img-src data:; base-uri 'none'";
@@ -45,9 +61,103 @@ footer { margin-top: 3rem; color: #5b5f66; font-size: 0.85rem; border-top: 1px s
 @media print { body { background: #fff; } a { color: inherit; } }
 `.trim();
 
-/** The body of a session rendered to sanitised HTML (also shown on the preview page, one heading level down). */
+/**
+ * The HTML of one Markdown field in an export: the stored HTML, except when
+ * the Markdown holds typed HTML ("<"). Pages drop typed HTML; exports show it
+ * as the text that was typed, as the Markdown exports do, so such a field is
+ * rendered here through the export's Markdown rules (rare: people seldom
+ * type "<" in a note).
+ */
+export function exportFieldHtml(markdown: string | null | undefined, stored: string | null | undefined): string {
+  if (!markdown?.trim()) return "";
+  if (markdown.includes("<")) {
+    return renderMarkdown(printMarkdown(userMarkdown(markdown, { depth: 2, headingShift: 0, imagesAsLinks: true })));
+  }
+  return storedHtml(markdown, stored);
+}
+
+/** One document's body being assembled: numbers fragments so their footnotes stay apart, and collects the footnotes. */
+class Body {
+  private fragments = 0;
+  readonly footnotes = new Footnotes();
+
+  /** A field's top-level blocks, its headings `shift` levels down and its footnotes moved to the document's list. */
+  blocks(markdown: string | null | undefined, stored: string | null | undefined, shift: number): FragmentNode[] {
+    const html = exportFieldHtml(markdown, stored);
+    if (!html) return [];
+    const nodes = parseFragment(html);
+    this.fragments += 1;
+    shiftHeadings(nodes, shift);
+    prefixIds(nodes, `n${this.fragments}-`);
+    return blocksOf(this.footnotes.take(nodes));
+  }
+}
+
+function itemBlocks(body: Body, item: ExportItem, depth: number): FragmentNode[] {
+  const html = item.html;
+  const field = (markdown: string | null, stored: string | undefined) => body.blocks(markdown, stored, depth + 1);
+  const text = field(item.text, html?.text);
+  if (item.kind !== "blocker") return attributed(text, item.saidBy);
+  return attributed(
+    [
+      ...text,
+      ...labelled("The blocker:", field(item.blocker, html?.blocker)),
+      ...labelled("Its impact:", field(item.impact, html?.impact)),
+      ...labelled("What helped:", field(item.helped, html?.helped)),
+    ],
+    item.saidBy,
+  );
+}
+
+/** A list of items; tight (no paragraphs in the items) when every item is one paragraph, as Markdown renders it. */
+function list(items: FragmentNode[][]): FragmentNode {
+  const tight = items.every((blocks) => blocks.length === 1 && isElement(blocks[0], "p"));
+  const children: FragmentNode[] = ["\n"];
+  for (const blocks of items) {
+    const first = blocks[0];
+    if (tight && isElement(first, "p")) children.push(element("li", first.children));
+    else children.push(element("li", blocks.length ? ["\n", ...joinBlocks(blocks), "\n"] : []));
+    children.push("\n");
+  }
+  return element("ul", children);
+}
+
+/**
+ * The body of a session as sanitised HTML (also shown on the preview page,
+ * one heading level down): introduction, then a section per kind of captured
+ * item, then the footnotes of all of them.
+ */
 export function sessionBodyHtml(session: ExportSession, depth: 2 | 3 | 4 = 2): string {
-  return renderMarkdown(printMarkdown(sessionBody(session, { depth, imagesAsLinks: true })));
+  const body = new Body();
+  const out: FragmentNode[] = body.blocks(session.description, session.descriptionHtml, depth - 1);
+  if (session.items.length === 0 && !session.description.trim()) {
+    out.push(element("p", [element("em", ["No notes were captured in this session."])]));
+  }
+  for (const kind of sectionOrder) {
+    const items = session.items.filter((item) => item.kind === kind);
+    if (items.length === 0) continue;
+    out.push(element(`h${depth}`, [escapeHtml(sectionTitles[kind])]));
+    switch (kind) {
+      case "tip":
+      case "action":
+        out.push(list(items.map((item) => itemBlocks(body, item, depth))));
+        break;
+      case "quote":
+        for (const item of items) {
+          out.push(element("blockquote", ["\n", ...joinBlocks(itemBlocks(body, item, depth)), "\n"]));
+        }
+        break;
+      case "blocker":
+        items.forEach((item, i) => {
+          if (i > 0) out.push(element("hr"));
+          out.push(...itemBlocks(body, item, depth));
+        });
+        break;
+      default:
+        for (const item of items) out.push(...itemBlocks(body, item, depth));
+    }
+  }
+  return printFragment(joinBlocks([...out, ...body.footnotes.section()]));
 }
 
 export function sessionHtml(model: EventExport, session: ExportSession): string {

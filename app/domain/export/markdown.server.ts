@@ -127,6 +127,36 @@ export function userMarkdown(source: string, options: BodyOptions & { headingShi
   return tree.children as Flow[];
 }
 
+/**
+ * Whether a note's Markdown can go into a post as it was typed, without
+ * parsing it: prose in paragraphs, with inline code, emphasis and literal
+ * links at most. Nothing in it can be raw HTML, a link or image with an
+ * address to check, a footnote or reference ("<" and "]" are absent), a
+ * table ("|"), or a block that would change the post's structure: no line
+ * starts with whitespace, a heading, quote, list, fence, rule or setext
+ * marker. Such text means the same inside a list item or a quote as on its
+ * own, so it is kept verbatim (it reads as typed) and only parsed otherwise.
+ */
+export function isPlainMarkdown(source: string): boolean {
+  if (/[<\]|\t\r]/.test(source)) return false;
+  // Lines as typed: a leading space on the first line matters as much as on any other (indented code).
+  for (const line of source.split("\n")) {
+    if (line.trim() === "") continue;
+    if (/^(\s|[#>=+*_~`-]|\d{1,9}[.)](\s|$))/.test(line)) return false;
+  }
+  return true;
+}
+
+/** A plain note (see isPlainMarkdown) as paragraphs that print exactly as typed. */
+export function plainBlocks(source: string): Paragraph[] {
+  return source
+    .trim()
+    .split(/\n[ ]*\n/)
+    .map((part) => part.trim())
+    .filter((part) => part !== "")
+    .map((part) => paragraph({ type: "html", value: part }));
+}
+
 /** Appends "— Name" to the last paragraph (before any footnotes), or as its own paragraph. */
 function attributed(blocks: Flow[], name: string | null): Flow[] {
   if (!name) return blocks;
@@ -160,17 +190,21 @@ function list(items: Flow[][]): List {
   return { type: "list", ordered: false, spread: false, children };
 }
 
-const sectionTitles: Record<ItemKind, string> = {
+export const sectionTitles: Record<ItemKind, string> = {
   note: "Notes",
   tip: "Tips",
   blocker: "Blocker stories",
   quote: "Quotes",
   action: "Actions",
 };
-const sectionOrder: ItemKind[] = ["note", "tip", "blocker", "quote", "action"];
+export const sectionOrder: ItemKind[] = ["note", "tip", "blocker", "quote", "action"];
 
 function itemBlocks(item: ExportItem, options: BodyOptions): Flow[] {
-  const md = (source: string | null) => userMarkdown(source ?? "", { ...options, headingShift: options.depth + 1 });
+  // Most notes are plain prose: they skip the parser (the bulk of an export's cost at thousands of notes).
+  const md = (source: string | null) =>
+    source && isPlainMarkdown(source)
+      ? plainBlocks(source)
+      : userMarkdown(source ?? "", { ...options, headingShift: options.depth + 1 });
   switch (item.kind) {
     case "blocker":
       return attributed(

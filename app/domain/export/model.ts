@@ -6,6 +6,8 @@
  * Renderers are pure functions of this object (and of nothing else).
  */
 
+import type { ItemHtml } from "../markdown.server";
+
 export type SlotKind = "sessions" | "break" | "plenary";
 export type ItemKind = "note" | "tip" | "blocker" | "quote" | "action";
 
@@ -17,6 +19,11 @@ export interface ExportItem {
   blocker: string | null;
   impact: string | null;
   helped: string | null;
+  /**
+   * The sanitised HTML stored when the item was written (HTML exports use it
+   * instead of rendering again); absent or empty fields are rendered from the Markdown.
+   */
+  html?: ItemHtml | null;
   /** Who said it: only when they agreed to be named and the session is not under the Chatham House rule. */
   saidBy: string | null;
   /** Who wrote it down: only when they chose "Name me in write-ups" and not under the Chatham House rule. */
@@ -46,6 +53,8 @@ export interface ExportSession {
   title: string;
   /** Markdown. */
   description: string;
+  /** `description` as stored sanitised HTML; null or absent when it must be rendered (an edited introduction). */
+  descriptionHtml?: string | null;
   tags: string[];
   chathamHouse: boolean;
   notesLocked: boolean;
@@ -118,6 +127,8 @@ export function applyEdits(session: ExportSession, edits: PostEdits | undefined)
     ...session,
     title: edits.title ?? session.title,
     description: edits.introduction ?? session.description,
+    // The stored HTML is the old introduction's.
+    descriptionHtml: edits.introduction === undefined ? session.descriptionHtml : null,
   };
 }
 

@@ -2,7 +2,7 @@ import { toHtml } from "hast-util-to-html";
 import { h } from "hastscript";
 import { localNow, localToInstant } from "../clock";
 import { slugify } from "../slug";
-import { sessionBodyHtml } from "./html.server";
+import { exportFieldHtml, sessionBodyHtml } from "./html.server";
 import { listOfNames, whereAndWhen } from "./markdown.server";
 import type { EventExport, ExportSession } from "./model";
 import { titleSlug } from "./names";
@@ -102,7 +102,8 @@ export function wxr(model: EventExport): string {
     item.ele("guid", { isPermaLink: "false" }).txt(session.url);
     item.ele("description").txt("");
     cdata(item.ele("content:encoded"), postContent(model, session));
-    cdata(item.ele("excerpt:encoded"), session.description);
+    // The introduction as the page shows it: sanitised HTML, never the Markdown as typed (which may hold a tag).
+    cdata(item.ele("excerpt:encoded"), exportFieldHtml(session.description, session.descriptionHtml));
     item.ele("wp:post_id").txt(String(session.number));
     cdata(item.ele("wp:post_date"), wpDate(start, event.timeZone));
     cdata(item.ele("wp:post_date_gmt"), wpDate(start));
