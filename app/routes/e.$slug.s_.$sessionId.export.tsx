@@ -26,7 +26,7 @@ export const meta: MetaFunction<typeof loader> = ({ data }) => [
 ];
 
 export default function ExportPreview() {
-  const { slug, session, bodyHtml, eventName } = useLoaderData<typeof loader>();
+  const { slug, session, bodyHtml, eventName, named } = useLoaderData<typeof loader>();
   const base = `/e/${slug}/s/${session.id}`;
   const [form, fields] = useForm<PostEditsInput>({
     id: "post-edits",
@@ -70,6 +70,28 @@ export default function ExportPreview() {
             </button>
           </div>
         </form>
+      </section>
+
+      <section className="card" aria-labelledby="named-heading">
+        <h2 id="named-heading">Who this post names</h2>
+        {named.length === 0 ? (
+          <p>
+            No one: the post names nobody{session.chathamHouse ? " (the session is under the Chatham House rule)" : ""}.
+          </p>
+        ) : (
+          <ul className="plain-list">
+            {named.map((person) => (
+              <li key={`${person.name}|${person.basis}`}>
+                <strong>{person.name}</strong>
+                <span className="muted"> — {person.basis}</span>
+              </li>
+            ))}
+          </ul>
+        )}
+        <p className="hint">
+          A name someone was picked for shows only once they chose “Name me”; other names only when the note-taker
+          ticked “They agreed to be named”.
+        </p>
       </section>
 
       <section className="card" aria-labelledby="preview-heading">

@@ -11,7 +11,7 @@ import {
   timeSlots,
   votes,
 } from "../../db/schema";
-import { exportName, speakerName } from "../domain/attribution";
+import { exportName, speakerBasis, speakerName } from "../domain/attribution";
 import { NO_ITEM_HTML, renderMarkdown } from "../domain/markdown.server";
 import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
@@ -149,6 +149,7 @@ export function readExportModel(
           helped: item.helped,
           html: item.html,
           saidBy: speakerName(item, pitch),
+          saidByBasis: speakerBasis(item, pitch),
           author: authorName,
           createdAt: item.createdAt,
         });

@@ -6,7 +6,8 @@ import { events } from "../../db/schema";
 import { eventJson } from "../domain/export/eventJson";
 import { sessionBodyHtml, sessionHtml } from "../domain/export/html.server";
 import { eventMarkdown, listOfNames, sessionMarkdown, whereAndWhen } from "../domain/export/markdown.server";
-import { type EventExport, type PostEdits, applyEdits, findSession } from "../domain/export/model";
+import type { NameBasis } from "../domain/attribution";
+import { type EventExport, type ExportSession, type PostEdits, applyEdits, findSession } from "../domain/export/model";
 import { postFileName } from "../domain/export/names";
 import { c3vocJson, frabXml } from "../domain/export/schedule.server";
 import { wxr } from "../domain/export/wxr.server";
@@ -68,6 +69,11 @@ export interface PreviewJob {
   sessionId: string;
 }
 
+export interface NamedInPost {
+  name: string;
+  basis: NameBasis | "chose to be named in write-ups";
+}
+
 export interface PreviewOutput {
   slug: string;
   eventName: string;
@@ -80,6 +86,8 @@ export interface PreviewOutput {
     whereAndWhen: string;
     chathamHouse: boolean;
   };
+  /** Every person the post names, and on which basis, so a blogger can check before publishing. */
+  named: NamedInPost[];
   bodyHtml: string;
 }
 
@@ -197,6 +205,17 @@ function exportFile(db: ReadDb, job: ExportJob): ExportOutput {
   }
 }
 
+/** Everyone a session's post names, each once per basis, in the order the post names them. */
+export function namedInPost(session: ExportSession): NamedInPost[] {
+  const named: NamedInPost[] = [];
+  const add = (name: string | null | undefined, basis: NamedInPost["basis"]) => {
+    if (name && !named.some((n) => n.name === name && n.basis === basis)) named.push({ name, basis });
+  };
+  for (const author of session.authors) add(author, "chose to be named in write-ups");
+  for (const item of session.items) if (item.saidByBasis) add(item.saidBy, item.saidByBasis);
+  return named;
+}
+
 function preview(db: ReadDb, job: PreviewJob): PreviewOutput {
   const model = eventModel(db, job, { sessionId: job.sessionId });
   const session = oneSession(model, job.sessionId);
@@ -212,6 +231,7 @@ function preview(db: ReadDb, job: PreviewJob): PreviewOutput {
       whereAndWhen: whereAndWhen(session, model.event),
       chathamHouse: session.chathamHouse,
     },
+    named: namedInPost(session),
     // The preview's title is an h3, so the post's sections sit at h4.
     bodyHtml: sessionBodyHtml(session, 4),
   };

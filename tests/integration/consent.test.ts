@@ -546,11 +546,8 @@ describe("every attribution path on every surface", () => {
     }
   });
 
-  it("the preview lists every person the post will name, with the basis (missing, see the comment)", async () => {
-    // Issue 11, item 5: "the export preview lists every person the post will name and the basis
-    // (confirmed by the person, or ticked by the note-taker)". speakerBasis() exists in
-    // app/domain/attribution.ts, but nothing calls it: ExportItem (app/domain/export/model.ts) has no
-    // basis and the preview (routes/e.$slug.s_.$sessionId.export.tsx) lists no one.
+  it("the preview lists every person the post will name, with the basis", async () => {
+    // Issue 11, item 5: a blogger checks who the post names, and on which basis, before downloading.
     const read = async (pitchId: string) => {
       const html = await page(new HttpClient(server.url), `/e/${c.slug}/s/${pitchId}/export`);
       const main = html.match(/<main[^>]*>(.*)<\/main>/s)?.[1] ?? "";

@@ -8,6 +8,8 @@
 
 import type { ItemHtml } from "../markdown.server";
 
+import type { NameBasis } from "../attribution";
+
 export type SlotKind = "sessions" | "break" | "plenary";
 export type ItemKind = "note" | "tip" | "blocker" | "quote" | "action";
 
@@ -26,6 +28,8 @@ export interface ExportItem {
   html?: ItemHtml | null;
   /** Who said it: only when they agreed to be named and the session is not under the Chatham House rule. */
   saidBy: string | null;
+  /** Why `saidBy` may be shown (for the preview's list of names); null when it is not. */
+  saidByBasis?: NameBasis | null;
   /** Who wrote it down: only when they chose "Name me in write-ups" and not under the Chatham House rule. */
   author: string | null;
   createdAt: string;
