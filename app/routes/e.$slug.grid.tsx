@@ -160,7 +160,9 @@ export default function GridPage() {
                   const slot = slotById.get(c.slotId);
                   return (
                     <li key={c.pitchId}>
-                      <Link to={`/e/${slug}/s/${c.pitchId}`}>{c.title}</Link>
+                      <Link to={`/e/${slug}/s/${c.pitchId}`} discover="none">
+                        {c.title}
+                      </Link>
                       <span className="muted">
                         {slot ? formatRange(slot) : ""},{" "}
                         {slot?.kind === "plenary" ? "all rooms" : roomById.get(c.roomId)?.name}

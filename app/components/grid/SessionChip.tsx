@@ -26,7 +26,7 @@ export function SessionChip({
   const kinds = [...new Set(conflicts.map((c) => c.kind))];
   return (
     <div className={`chip${kinds.length ? " has-conflict" : ""}${cell.myVote ? " mine" : ""}`}>
-      <Link to={`/e/${slug}/s/${cell.pitchId}`} className="chip-title">
+      <Link to={`/e/${slug}/s/${cell.pitchId}`} className="chip-title" discover="none">
         {cell.title}
       </Link>
       <span className="chip-meta">

@@ -39,7 +39,9 @@ export function SlotList({
               <ul className="plain-list">
                 {here.map((cell) => (
                   <li key={cell.pitchId}>
-                    <Link to={`/e/${slug}/s/${cell.pitchId}`}>{cell.title}</Link>
+                    <Link to={`/e/${slug}/s/${cell.pitchId}`} discover="none">
+                      {cell.title}
+                    </Link>
                     <span className="muted">
                       {slot.kind === "plenary" ? "All rooms" : roomName.get(cell.roomId)}
                       {cell.myVote ? " · My pick" : ""}
