@@ -80,6 +80,9 @@ export function LiveChannel({
   eventRef.current = event;
   const patchListeners = useRef(new Set<() => void>());
   const lastIdentity = useRef(identityKey);
+  // The first join, and the one after this person's own join or organiser link, go at once; only
+  // rejoins after a drop (a server restart: everyone at once) wait a random moment.
+  const joinAtOnce = useRef(true);
   const lastSnapshot = useRef(snapshot);
 
   // Fresh loader data (after this viewer's own action, or a navigation): newer facts win, personal parts always.
@@ -100,7 +103,7 @@ export function LiveChannel({
     let refetching = false;
     let buffered: EventPatchPush[] = [];
     const controller = new AbortController();
-    let joinedBefore = false;
+    joinAtOnce.current = true;
 
     const commit = (next: LiveEvent) => {
       eventRef.current = next;
@@ -180,8 +183,8 @@ export function LiveChannel({
     // The first join goes at once; a rejoin (after a drop or a server restart) waits a random moment.
     const onConnect = () => {
       clearTimeout(joinTimer);
-      if (!joinedBefore) {
-        joinedBefore = true;
+      if (joinAtOnce.current) {
+        joinAtOnce.current = false;
         join();
       } else {
         joinTimer = setTimeout(join, jitter(JOIN_JITTER_MS));
@@ -258,6 +261,7 @@ export function LiveChannel({
   useEffect(() => {
     if (lastIdentity.current === identityKey) return;
     lastIdentity.current = identityKey;
+    joinAtOnce.current = true;
     socket?.disconnect().connect();
   }, [identityKey, socket]);
 
