@@ -96,8 +96,8 @@ function DayTable({ caption, day, slots, ...props }: GridProps & { caption: stri
       </div>
       {/* Focusable so keyboard users can scroll it; named apart from the phone list's "Schedule" region. */}
       {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus (WCAG 2.1.1) */}
-      <section className="grid-scroll" aria-label={`${caption} grid`} tabIndex={0}>
-        <table className="grid-table" style={columns}>
+      <section className="grid-scroll" aria-label={`${caption} grid`} tabIndex={0} style={columns}>
+        <table className="grid-table">
           <caption>{caption}</caption>
           <thead>
             <tr>
