@@ -347,6 +347,15 @@ describe("a grid for a real venue: 12 rooms, 8 slots", () => {
     // No raw ids anywhere in what was said.
     expect(await dndAnnouncement(page)).not.toMatch(/draggable|droppable|[A-Za-z0-9_-]{20,}/);
     await expect.poll(() => focusedName(page)).toBe(`Drag ${title}`);
+
+    // From "Not scheduled yet": the first arrow goes to a cell in view, and the pitch is named, never its id.
+    await page.getByRole("button", { name: "Drag Career ladders" }).focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => dndAnnouncement(page)).toBe("Picked up Career ladders.");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => dndAnnouncement(page)).toMatch(/^Career ladders is over [\w ]+ at \d\d:\d\d/);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dndAnnouncement(page)).toBe("Moving Career ladders was cancelled. It stays where it was.");
   });
 
   it("at 1280x800: focus comes back to the session after Place and after Cancel", async () => {

@@ -95,6 +95,11 @@ export const cellToCell: KeyboardCoordinateGetter = (event, { context }) => {
     if (!r) continue;
     const rx = r.left + r.width / 2;
     const ry = r.top + r.height / 2;
+    // From the "Not scheduled yet" list, go to a cell one can see, not one scrolled out of the grid's box.
+    if (!context.over) {
+      const box = container.node.current?.closest(".grid-scroll")?.getBoundingClientRect();
+      if (box && (rx < box.left || rx > box.right || ry < box.top || ry > box.bottom)) continue;
+    }
     const along = dx * (rx - cx) + dy * (ry - cy);
     if (along <= 1) continue;
     // How far the cell is off the line of travel (0 when the line crosses it).
@@ -108,16 +113,43 @@ export const cellToCell: KeyboardCoordinateGetter = (event, { context }) => {
   return { x: best.x - collisionRect.width / 2, y: best.y - collisionRect.height / 2 };
 };
 
+type Rects = Parameters<CollisionDetection>[0]["droppableRects"];
+type Containers = Parameters<CollisionDetection>[0]["droppableContainers"];
+
+/**
+ * Each cell as far as the grid's scrolling box shows it: a plenary row is
+ * wider than the box, and cells scrolled out of it still have a place on the
+ * page (under the "Not scheduled yet" list, say), where nothing may land.
+ */
+function shownRects(containers: Containers, rects: Rects): Rects {
+  const shown: Rects = new Map();
+  for (const container of containers) {
+    const r = rects.get(container.id);
+    if (!r) continue;
+    const box = container.node.current?.closest(".grid-scroll")?.getBoundingClientRect();
+    const left = Math.max(r.left, box?.left ?? r.left);
+    const top = Math.max(r.top, box?.top ?? r.top);
+    const right = Math.min(r.left + r.width, box?.right ?? r.left + r.width);
+    const bottom = Math.min(r.top + r.height, box?.bottom ?? r.top + r.height);
+    if (right <= left || bottom <= top) continue;
+    shown.set(container.id, { left, top, right, bottom, width: right - left, height: bottom - top });
+  }
+  return shown;
+}
+
 /**
  * A pointer drops where it points. The keyboard's session is over the cell
  * that holds its centre (so picking one up from the list is over nothing yet).
  */
 const collisionDetection: CollisionDetection = (args) => {
+  const droppableRects = shownRects(args.droppableContainers, args.droppableRects);
+  const droppableContainers = args.droppableContainers.filter((c) => droppableRects.has(c.id));
+  const shown = { ...args, droppableRects, droppableContainers };
   if (args.pointerCoordinates) {
-    const within = pointerWithin(args);
-    return within.length ? within : rectIntersection(args);
+    const within = pointerWithin(shown);
+    return within.length ? within : rectIntersection(shown);
   }
-  const { collisionRect, droppableRects, droppableContainers } = args;
+  const { collisionRect } = args;
   const cx = collisionRect.left + collisionRect.width / 2;
   const cy = collisionRect.top + collisionRect.height / 2;
   const hits: Array<Collision & { area: number }> = [];
