@@ -256,6 +256,19 @@ async function expectNoSidewaysPage(page: Page) {
   expect(scrollWidth).toBeLessThanOrEqual(viewport);
 }
 
+/** WCAG contrast ratio of two computed `rgb(...)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r = 0, g = 0, bl = 0] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
 async function dndAnnouncement(page: Page): Promise<string> {
   return (await page.locator('[id^="DndLiveRegion"]').textContent())?.trim() ?? "";
 }
@@ -291,6 +304,24 @@ describe("a grid for a real venue: 12 rooms, 8 slots", () => {
     }
     await page.keyboard.press("Escape");
     await expect.poll(() => focusedName(page)).toBe(`Actions for ${TOPICS[2]}`);
+    // The focus ring stands out at least 3:1 from the page and from the cards (WCAG 1.4.11).
+    const {
+      ring,
+      style,
+      page: pageColour,
+      card,
+    } = await page.evaluate(() => {
+      const colour = (el: Element, property: "outlineColor" | "backgroundColor") => getComputedStyle(el)[property];
+      return {
+        ring: colour(document.activeElement as Element, "outlineColor"),
+        style: getComputedStyle(document.activeElement as Element).outlineStyle,
+        page: colour(document.documentElement, "backgroundColor"),
+        card: colour(document.querySelector(".card") as Element, "backgroundColor"),
+      };
+    });
+    expect(style).toBe("solid");
+    expect(contrast(ring, pageColour)).toBeGreaterThanOrEqual(3);
+    expect(contrast(ring, card)).toBeGreaterThanOrEqual(3);
     expect(await chip.getByRole("button", { name: `Move ${TOPICS[2]}` }).isVisible()).toBe(false);
 
     // "Next" sits on the opening plenary's row and does not run into "Plenary, all rooms".
