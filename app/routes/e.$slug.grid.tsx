@@ -2,6 +2,7 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Link, type ShouldRevalidateFunction, useActionData, useLoaderData } from "@remix-run/react";
 import { Suspense, lazy, useEffect, useState } from "react";
 import { GridBoard } from "../components/grid/GridBoard";
+import { noJsMenus } from "../components/grid/SessionMenu";
 import { SuggestionPanel, type SuggestionView } from "../components/grid/SuggestionPanel";
 import { localNow, nowAndNext } from "../domain/clock";
 import { formatRange } from "../domain/timeSlots";
@@ -70,7 +71,7 @@ function useEventClock(timeZone: string, initial: string) {
 export default function GridPage() {
   const { now: initialNow } = useLoaderData<typeof loader>();
   const live = useLiveEvent();
-  const { slug, timeZone } = live.facts.settings;
+  const { slug, timeZone, name: eventName } = live.facts.settings;
   const isOrganiser = live.personal.isOrganiser;
   const joined = live.personal.attendee !== null;
   const grid = gridViewOf(live);
@@ -83,6 +84,7 @@ export default function GridPage() {
   useEffect(() => setHydrated(true), []);
   const boardProps = {
     slug,
+    eventName,
     rooms: grid.rooms,
     slots: grid.slots,
     cells: grid.cells,
@@ -104,6 +106,8 @@ export default function GridPage() {
   return (
     <main id="main" className="page wide">
       <h1>Schedule</h1>
+      {/* biome-ignore lint/security/noDangerouslySetInnerHtml: a constant style sheet for browsers without JavaScript */}
+      {isOrganiser ? <noscript dangerouslySetInnerHTML={{ __html: `<style>${noJsMenus}</style>` }} /> : null}
       {actionData?.error ? (
         <p className="form-error" role="alert">
           {actionData.error}

@@ -75,11 +75,13 @@ export interface AxeFinding {
 export const axeFindings: AxeFinding[] = [];
 
 /**
- * Runs axe-core (WCAG 2.1 A and AA rules) on the page as it is now; fails on
+ * Runs axe-core (WCAG 2.0, 2.1 and 2.2 A and AA rules) on the page as it is now; fails on
  * any serious or critical violation and records the lesser ones.
  */
 export async function expectAccessible(page: Page): Promise<void> {
-  const results = await new AxeBuilder({ page }).withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]).analyze();
+  const results = await new AxeBuilder({ page })
+    .withTags(["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa"])
+    .analyze();
   for (const v of results.violations) {
     const finding = { url: page.url(), id: v.id, impact: v.impact, nodes: v.nodes.length };
     axeFindings.push(finding);

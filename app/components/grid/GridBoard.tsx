@@ -1,4 +1,6 @@
+import { useActionData, useNavigation } from "@remix-run/react";
 import { useState } from "react";
+import { useFocusAfterMove } from "./focusAfterMove";
 import { GridTable, plainWrappers } from "./GridTable";
 import { ScheduleDialog } from "./ScheduleDialog";
 import { SlotList } from "./SlotList";
@@ -7,6 +9,7 @@ import { UnplacedList, type UnplacedView } from "./UnplacedList";
 
 export interface BoardProps {
   slug: string;
+  eventName: string;
   rooms: RoomView[];
   slots: SlotView[];
   cells: CellView[];
@@ -20,10 +23,14 @@ export interface BoardProps {
 
 /**
  * The grid (table on wide screens, per-slot lists on phones) and the
- * "Not scheduled yet" list; organisers also get the schedule dialog.
+ * "Not scheduled yet" list; organisers also get the schedule dialog, and
+ * focus comes back to the session after "Place" or "Cancel".
  */
 export function GridBoard(props: BoardProps) {
   const [scheduling, setScheduling] = useState<string | null>(null);
+  const answer = useActionData() as { error?: string } | undefined;
+  const busy = useNavigation().state !== "idle";
+  const focusLater = useFocusAfterMove(props.cells, answer, busy);
   const wrappers = props.wrappers ?? plainWrappers;
   const titles = new Map<string, string>([
     ...props.cells.map((c): [string, string] => [c.pitchId, c.title]),
@@ -38,7 +45,7 @@ export function GridBoard(props: BoardProps) {
           <GridTable {...props} wrappers={wrappers} onSchedule={onSchedule} />
         </div>
         <div className="narrow-only">
-          <SlotList {...props} />
+          <SlotList {...props} onSchedule={onSchedule} />
         </div>
       </div>
       <UnplacedList
@@ -53,7 +60,10 @@ export function GridBoard(props: BoardProps) {
           rooms={props.rooms}
           slots={props.slots}
           current={current ? { roomId: current.roomId, slotId: current.slotId } : undefined}
-          onClose={() => setScheduling(null)}
+          onClose={(sent) => {
+            if (scheduling) focusLater(scheduling, sent ? { roomId: sent.roomId, slotId: sent.slotId } : null);
+            setScheduling(null);
+          }}
         />
       ) : null}
     </div>

@@ -1,5 +1,5 @@
-import type { ReactNode } from "react";
-import { formatRange, slotKindLabel } from "../../domain/timeSlots";
+import type { CSSProperties, ReactNode } from "react";
+import { formatRange, formatTime, slotKindLabel } from "../../domain/timeSlots";
 import { SessionChip } from "./SessionChip";
 import type { BoardWrappers, CellView, ConflictView, RoomView, SlotView } from "./types";
 
@@ -8,6 +8,8 @@ export const plainWrappers: BoardWrappers = { DropTarget: Plain, Draggable: Plai
 
 export interface GridProps {
   slug: string;
+  /** For the printed poster's title. */
+  eventName: string;
   rooms: RoomView[];
   slots: SlotView[];
   cells: CellView[];
@@ -19,6 +21,7 @@ export interface GridProps {
   wrappers?: BoardWrappers;
 }
 
+/** "Now" and "Next" are the reader's moment, not the schedule's: hidden on paper. */
 export function SlotMarker({
   slotId,
   nowSlotId,
@@ -37,9 +40,40 @@ export function conflictsFor(conflicts: ConflictView[], pitchId: string) {
   return conflicts.filter((c) => c.pitchIds.includes(pitchId));
 }
 
-/** One day of the grid as a table: rooms across, time slots down. */
-function DayTable({ caption, slots, ...props }: GridProps & { caption: string }) {
-  const { rooms, cells, conflicts, isOrganiser, slug, onSchedule, nowSlotId, nextSlotId } = props;
+const WEEKDAYS = ["Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"];
+const MONTHS = [
+  "January",
+  "February",
+  "March",
+  "April",
+  "May",
+  "June",
+  "July",
+  "August",
+  "September",
+  "October",
+  "November",
+  "December",
+];
+
+/** A day as people say it, "Tuesday 4 June 2030": no Intl, so the server and every browser agree. */
+export function formatDay(day: string): string {
+  const [y, m, d] = day.split("-").map(Number);
+  if (!y || !m || !d) return day;
+  const weekday = WEEKDAYS[new Date(Date.UTC(y, m - 1, d)).getUTCDay()];
+  return `${weekday} ${d} ${MONTHS[m - 1]} ${y}`;
+}
+
+/** One slot's start as the drag announcements say it: "11:00", with the day when the event has several. */
+export function slotMoment(slot: SlotView, slots: SlotView[]): string {
+  const days = new Set(slots.map((s) => s.localStart.slice(0, 10)));
+  const time = formatTime(slot.localStart);
+  return days.size > 1 ? `${time} on ${formatDay(slot.localStart.slice(0, 10))}` : time;
+}
+
+/** One day of the grid as a table: rooms across, time slots down, inside a box that scrolls sideways. */
+function DayTable({ caption, day, slots, ...props }: GridProps & { caption: string; day: string }) {
+  const { rooms, cells, conflicts, isOrganiser, slug, onSchedule, nowSlotId, nextSlotId, eventName } = props;
   const { DropTarget, Draggable } = props.wrappers ?? plainWrappers;
   const cellAt = (roomId: string, slotId: string) => cells.filter((c) => c.roomId === roomId && c.slotId === slotId);
   const chip = (cell: CellView) => (
@@ -53,67 +87,82 @@ function DayTable({ caption, slots, ...props }: GridProps & { caption: string })
       />
     </Draggable>
   );
+  const columns = { "--rooms": Math.max(1, rooms.length) } as CSSProperties;
   return (
-    <table className="grid-table">
-      <caption>{caption}</caption>
-      <thead>
-        <tr>
-          <td />
-          {rooms.map((room) => (
-            <th key={room.id} scope="col">
-              {room.name}
-              <span className="muted capacity">{room.capacity} seats</span>
-            </th>
-          ))}
-        </tr>
-      </thead>
-      <tbody>
-        {slots.map((slot) => (
-          <tr key={slot.id} className={`slot-${slot.kind}${slot.id === nowSlotId ? " is-now" : ""}`}>
-            <th scope="row">
-              {formatRange(slot)} <SlotMarker slotId={slot.id} nowSlotId={nowSlotId} nextSlotId={nextSlotId} />
-              {slot.kind !== "break" && slot.label ? <span className="muted slot-label">{slot.label}</span> : null}
-            </th>
-            {slot.kind === "break" ? (
-              <td colSpan={Math.max(1, rooms.length)} className="break-cell">
-                {slotKindLabel(slot)}
-              </td>
-            ) : slot.kind === "plenary" ? (
-              <td colSpan={Math.max(1, rooms.length)} className="plenary-cell">
-                <DropTarget roomId={rooms[0]?.id ?? ""} slotId={slot.id}>
-                  <span className="muted">{slotKindLabel(slot)}</span>
-                  {cells.filter((c) => c.slotId === slot.id).map(chip)}
-                </DropTarget>
-              </td>
-            ) : (
-              rooms.map((room) => (
-                <td key={room.id}>
-                  <DropTarget roomId={room.id} slotId={slot.id}>
-                    {cellAt(room.id, slot.id).map(chip)}
-                  </DropTarget>
-                </td>
-              ))
-            )}
-          </tr>
-        ))}
-      </tbody>
-    </table>
+    <>
+      <div className="poster-title">
+        <p className="poster-event">{eventName}</p>
+        <p className="poster-day">Schedule · {formatDay(day)}</p>
+      </div>
+      {/* Focusable so keyboard users can scroll it; named apart from the phone list's "Schedule" region. */}
+      {/* biome-ignore lint/a11y/noNoninteractiveTabindex: a scrolling region must take focus (WCAG 2.1.1) */}
+      <section className="grid-scroll" aria-label={`${caption} grid`} tabIndex={0} style={columns}>
+        <table className="grid-table">
+          <caption>{caption}</caption>
+          <thead>
+            <tr>
+              <td className="corner" />
+              {rooms.map((room) => (
+                <th key={room.id} scope="col">
+                  {room.name}
+                  <span className="muted capacity">{room.capacity} seats</span>
+                </th>
+              ))}
+            </tr>
+          </thead>
+          <tbody>
+            {slots.map((slot) => (
+              <tr key={slot.id} className={`slot-${slot.kind}${slot.id === nowSlotId ? " is-now" : ""}`}>
+                <th scope="row">
+                  {formatRange(slot)} <SlotMarker slotId={slot.id} nowSlotId={nowSlotId} nextSlotId={nextSlotId} />
+                  {slot.kind === "sessions" && slot.label ? (
+                    <span className="muted slot-label">{slot.label}</span>
+                  ) : null}
+                </th>
+                {slot.kind === "break" ? (
+                  <td colSpan={Math.max(1, rooms.length)} className="break-cell">
+                    <span className="row-label">{slotKindLabel(slot)}</span>
+                  </td>
+                ) : slot.kind === "plenary" ? (
+                  <td colSpan={Math.max(1, rooms.length)} className="plenary-cell">
+                    <DropTarget roomId={rooms[0]?.id ?? ""} slotId={slot.id}>
+                      <span className="plenary-label">{slotKindLabel(slot)}</span>
+                      {cells.filter((c) => c.slotId === slot.id).map(chip)}
+                    </DropTarget>
+                  </td>
+                ) : (
+                  rooms.map((room) => (
+                    <td key={room.id}>
+                      <DropTarget roomId={room.id} slotId={slot.id}>
+                        {cellAt(room.id, slot.id).map(chip)}
+                      </DropTarget>
+                    </td>
+                  ))
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </section>
+    </>
   );
 }
 
 /** The grid as tables, one a day; caption "Schedule" (with the day when there are several). */
 export function GridTable(props: GridProps) {
-  const days = [...new Set(props.slots.map((s) => s.localStart.slice(0, 10)))];
-  if (days.length <= 1) return <DayTable {...props} caption="Schedule" />;
+  const days = [...new Set(props.slots.map((s) => s.localStart.slice(0, 10)))].sort();
+  if (days.length <= 1) return <DayTable {...props} caption="Schedule" day={days[0] ?? ""} />;
   return (
     <>
       {days.map((day) => (
-        <DayTable
-          key={day}
-          {...props}
-          slots={props.slots.filter((s) => s.localStart.startsWith(day))}
-          caption={`Schedule, ${day}`}
-        />
+        <div key={day} className="grid-day">
+          <DayTable
+            {...props}
+            slots={props.slots.filter((s) => s.localStart.startsWith(day))}
+            caption={`Schedule, ${day}`}
+            day={day}
+          />
+        </div>
       ))}
     </>
   );

@@ -1,26 +1,37 @@
 import { Link } from "@remix-run/react";
 import { formatRange, slotKindLabel } from "../../domain/timeSlots";
-import { SlotMarker } from "./GridTable";
+import { tallyText } from "../../domain/voting";
+import { SlotMarker, formatDay } from "./GridTable";
+import { SessionMenu } from "./SessionMenu";
 import type { CellView, RoomView, SlotView } from "./types";
 
-/** The grid on a phone: one list per time slot instead of a squeezed table. */
+/**
+ * The grid on a phone: one list per time slot instead of a squeezed table.
+ * Organisers get the same actions as in the table (Move opens the schedule
+ * dialog, Unschedule, Pin), so the grid can be rearranged from a corridor.
+ */
 export function SlotList({
   slug,
   rooms,
   slots,
   cells,
+  isOrganiser,
   nowSlotId,
   nextSlotId,
+  onSchedule,
 }: {
   slug: string;
   rooms: RoomView[];
   slots: SlotView[];
   cells: CellView[];
+  isOrganiser: boolean;
   nowSlotId: string | null;
   nextSlotId: string | null;
+  onSchedule?: (pitchId: string) => void;
 }) {
   const roomName = new Map(rooms.map((r) => [r.id, r.name]));
   const order = new Map(rooms.map((r, i) => [r.id, i]));
+  const days = new Set(slots.map((s) => s.localStart.slice(0, 10)));
   return (
     <section aria-label="Schedule" className="slot-list">
       {slots.map((slot) => {
@@ -29,23 +40,32 @@ export function SlotList({
           .sort((a, b) => (order.get(a.roomId) ?? 0) - (order.get(b.roomId) ?? 0));
         return (
           <div key={slot.id} className={`slot-block${slot.id === nowSlotId ? " is-now" : ""}`}>
-            <h3>
+            {/* h2: the page's h1 is "Schedule", and nothing sits between them. */}
+            <h2 className="slot-heading">
+              {days.size > 1 ? `${formatDay(slot.localStart.slice(0, 10))}, ` : ""}
               {formatRange(slot)} <SlotMarker slotId={slot.id} nowSlotId={nowSlotId} nextSlotId={nextSlotId} />
-            </h3>
-            {slot.kind !== "sessions" ? <p className="muted">{slotKindLabel(slot)}</p> : null}
+            </h2>
+            {slot.kind !== "sessions" || slot.label ? (
+              <p className="muted slot-kind">{slot.kind === "sessions" ? slot.label : slotKindLabel(slot)}</p>
+            ) : null}
             {slot.kind === "break" ? null : here.length === 0 ? (
               <p className="muted">Nothing scheduled yet.</p>
             ) : (
-              <ul className="plain-list">
+              <ul className="plain-list slot-sessions">
                 {here.map((cell) => (
-                  <li key={cell.pitchId}>
-                    <Link to={`/e/${slug}/s/${cell.pitchId}`} discover="none">
-                      {cell.title}
-                    </Link>
-                    <span className="muted">
-                      {slot.kind === "plenary" ? "All rooms" : roomName.get(cell.roomId)}
-                      {cell.myVote ? " · My pick" : ""}
+                  <li key={cell.pitchId} className={cell.myVote ? "mine" : undefined}>
+                    <span className="slot-session">
+                      <Link to={`/e/${slug}/s/${cell.pitchId}`} className="slot-session-title" discover="none">
+                        {cell.title}
+                      </Link>
+                      <span className="muted">
+                        {slot.kind === "plenary" ? "All rooms" : roomName.get(cell.roomId)}
+                        {cell.votes !== null ? ` · ${tallyText(cell.votes)}` : ""}
+                        {cell.myVote ? <span className="personal"> · My pick</span> : null}
+                        {cell.pinned && isOrganiser ? " · Pinned" : ""}
+                      </span>
                     </span>
+                    {isOrganiser ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
                   </li>
                 ))}
               </ul>

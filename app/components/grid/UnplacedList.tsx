@@ -1,5 +1,6 @@
 import { tallyText } from "../../domain/voting";
-import type { BoardWrappers } from "./types";
+import { focusIdOf } from "./focusAfterMove";
+import { type BoardWrappers, DragHandle } from "./types";
 
 export interface UnplacedView {
   id: string;
@@ -29,17 +30,19 @@ export function UnplacedList({
         {pitches.map((pitch) => (
           <li key={pitch.id}>
             <Draggable pitchId={pitch.id} title={pitch.title}>
+              <DragHandle />
               <span className="unplaced-item">
                 <span>
                   {pitch.title}
                   {pitch.votes !== null ? <span className="muted"> · {tallyText(pitch.votes)}</span> : null}
-                  {pitch.myVote ? <span className="badge">My pick</span> : null}
+                  {pitch.myVote ? <span className="badge personal">My pick</span> : null}
                 </span>
                 {isOrganiser ? (
                   <button
                     type="button"
                     className="small"
                     aria-label={`Schedule ${pitch.title}`}
+                    data-focus-id={focusIdOf("schedule", pitch.id)}
                     onClick={() => onSchedule?.(pitch.id)}
                   >
                     Schedule

@@ -33,9 +33,9 @@ export function PitchCard({
     <article className="card pitch" id={`pitch-${pitch.id}`} aria-labelledby={headingId}>
       <div className="pitch-head">
         <h3 id={headingId}>{pitch.title}</h3>
-        <p className="tally" aria-live="polite" aria-atomic="true">
-          {votes === null ? <span className="muted">Tally hidden</span> : tallyText(votes)}
-        </p>
+        {/* Not a live region: every vote anywhere would say "3 votes" without the pitch. One's own vote is
+            heard through the button's pressed state and the "K votes left" status line. */}
+        <p className="tally">{votes === null ? <span className="muted">Tally hidden</span> : tallyText(votes)}</p>
       </div>
       <p className="muted byline">{pitch.pitcherName ? `Pitched by ${pitch.pitcherName}` : "Pitched anonymously"}</p>
       {pitch.descriptionHtml ? <SanitisedHtml html={pitch.descriptionHtml} /> : null}

@@ -1,4 +1,4 @@
-import type { ComponentType, ReactNode } from "react";
+import { type ComponentType, type ReactNode, createContext, useContext } from "react";
 
 export interface RoomView {
   id: string;
@@ -46,4 +46,14 @@ export interface DraggableProps {
 export interface BoardWrappers {
   DropTarget: ComponentType<DropTargetProps>;
   Draggable: ComponentType<DraggableProps>;
+}
+
+/**
+ * The drag handle the drag-and-drop layer made for the session being
+ * rendered: the session puts it where it fits (a chip in its footer, a list
+ * item at its start), so the handle takes no column of its own in a cell.
+ */
+export const DragHandleContext = createContext<ReactNode>(null);
+export function DragHandle() {
+  return <>{useContext(DragHandleContext)}</>;
 }

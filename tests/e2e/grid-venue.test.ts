@@ -1,0 +1,548 @@
+import { mkdirSync } from "node:fs";
+import type { Locator, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { type Person, expectAccessible, openBrowser } from "../helpers/browser";
+import { type HttpClient, createEvent, joinAs } from "../helpers/http";
+import { type TestServer, startServer } from "../helpers/server";
+
+/**
+ * The grid of a real venue (issue 12): 12 rooms and 8 slots (two plenaries
+ * and a lunch break among them) with 30 placed sessions, at 390x844,
+ * 1280x800 and 1920x1080. Nothing but the grid's own scrolling box is wider
+ * than the screen, every title is readable, an organiser rearranges the grid
+ * on a phone, focus comes back after "Place", the drag announcements speak
+ * titles, rooms and times, the printed poster carries no personal marks, and
+ * axe (WCAG 2.2 A/AA) passes.
+ */
+
+const EVENT = "Venue Camp 2026";
+const ROOMS: Array<[string, number]> = [
+  ["Main Hall", 200],
+  ["Room B", 40],
+  ["Room C", 40],
+  ["Room D", 30],
+  ["Room E", 30],
+  ["Room F", 25],
+  ["Room G", 25],
+  ["Room H", 20],
+  ["Library", 15],
+  ["Garden Pavilion", 30],
+  ["Workshop Space Upstairs", 12],
+  ["Room L", 10],
+];
+// The event's day is in the future, so the first slot (a plenary) carries "Next".
+const SLOTS: Array<{ starts: string; ends: string; kind?: string; label?: string }> = [
+  { starts: "09:00", ends: "09:30", kind: "plenary" },
+  { starts: "09:30", ends: "10:15" },
+  { starts: "10:30", ends: "11:15" },
+  { starts: "11:30", ends: "12:15" },
+  { starts: "12:15", ends: "13:00", kind: "break", label: "Lunch" },
+  { starts: "13:00", ends: "13:45" },
+  { starts: "14:00", ends: "14:45" },
+  { starts: "15:00", ends: "15:30", kind: "plenary", label: "Closing circle" },
+];
+const SESSION_SLOTS = ["09:30", "10:30", "11:30", "13:00", "14:00"];
+const LONG_TITLE =
+  "Accessibility of drag-and-drop interfaces in data-heavy enterprise dashboards: what we learned the hard way";
+const LONG_WORD = "Internationalisationsarchitekturentscheidungen";
+const TOPICS = [
+  "Opening: how today works",
+  "Kubernetes for small teams",
+  "Rust in production",
+  "Burnout and recovery",
+  "Design systems at scale",
+  "Testing legacy code",
+  "Open source funding",
+  "Remote onboarding",
+  "Incident reviews without blame",
+  "Postgres tuning clinic",
+  LONG_TITLE,
+  "Mentoring juniors",
+  "Writing good docs",
+  "Accessibility audits",
+  "Feature flags everywhere",
+  LONG_WORD,
+  "Green software",
+  "Hiring without whiteboards",
+  "Type-safe APIs",
+  "Monorepos: yes or no",
+  "Privacy by design",
+  "Observability on a budget",
+  "Community moderation",
+  "CSS has grown up",
+  "Local-first apps",
+  "Estimation is a lie",
+  "Security champions",
+  "Speaking at conferences",
+  "Data ethics",
+  "Pairing and mobbing",
+  "WebAssembly outside the browser",
+  "Career ladders",
+  "Unplaced: a very long pitch title that nobody has scheduled yet because there was no room left",
+  "Unplaced: side projects",
+];
+
+interface Facts {
+  rooms: Array<{ id: string; name: string }>;
+  slots: Array<{ id: string; localStart: string; kind: string }>;
+  pitches: Array<{ id: string; title: string }>;
+}
+
+let server: TestServer;
+let slug: string;
+let organiserLink: string;
+const people: Person[] = [];
+let grid: string;
+
+async function facts(client: HttpClient): Promise<Facts> {
+  const response = await client.get(`/e/${slug}/state.json`);
+  return ((await response.json()) as { facts: Facts }).facts;
+}
+
+/** The venue over HTTP: rooms and slots by the organiser, pitches by five attendees, votes, and 31 placements. */
+async function seed(organiser: HttpClient) {
+  const admin = (fields: Record<string, string>) => organiser.post(`/e/${slug}/admin`, fields);
+  for (const [name, capacity] of ROOMS) {
+    const response = await admin({ intent: "add-room", name, capacity: String(capacity) });
+    if (response.status !== 200) throw new Error(`add-room ${name}: ${response.status}`);
+  }
+  for (const slot of SLOTS) {
+    const response = await admin({ intent: "add-slot", kind: "sessions", label: "", ...slot });
+    if (response.status !== 200) throw new Error(`add-slot ${slot.starts}: ${response.status}`);
+  }
+  // Six pitchers, so the six sessions of a slot have six different pitchers (no pitcher clashes).
+  const pitchers = await Promise.all(["Ada", "Bo", "Cy", "Dee", "Eve", "Fay"].map((n) => joinAs(server.url, slug, n)));
+  for (const [i, title] of TOPICS.entries()) {
+    const pitcher = pitchers[i % pitchers.length] as HttpClient;
+    const response = await pitcher.post(`/e/${slug}/pitch?index`, {
+      title,
+      description: "",
+      tags: "",
+      clientId: `venue-pitch-${i}`,
+    });
+    if (response.status !== 302) throw new Error(`pitch ${title}: ${response.status}`);
+  }
+  await admin({ intent: "open-voting" });
+  const { rooms, slots, pitches } = await facts(organiser);
+  const id = (title: string) => pitches.find((p) => p.title === title)?.id ?? "";
+  // Three votes each, in three different slots; the last voter wants two sessions of 09:30 (one voter clash).
+  for (const [i, voter] of pitchers.entries()) {
+    const picks = i === 5 ? [1, 2, 20] : [1 + i, 7 + i, 13 + i];
+    for (const pick of picks) {
+      const response = await voter.post(`/e/${slug}?index`, {
+        intent: "vote",
+        pitchId: id(TOPICS[pick] as string),
+        vote: "true",
+      });
+      if (response.status !== 200) throw new Error(`vote: ${response.status}`);
+    }
+  }
+  const slotAt = (time: string) => slots.find((s) => s.localStart.endsWith(time))?.id ?? "";
+  const place = async (title: string, roomId: string, slotId: string) => {
+    const response = await organiser.post(`/e/${slug}/grid`, { intent: "place", pitchId: id(title), roomId, slotId });
+    if (response.status !== 200) throw new Error(`place ${title}: ${response.status}`);
+  };
+  await place(TOPICS[0] as string, rooms[0]?.id ?? "", slotAt("09:00"));
+  // Six sessions in each session slot, in the first six rooms: rooms G to L stay free.
+  let next = 1;
+  for (const time of SESSION_SLOTS) {
+    for (const room of rooms.slice(0, 6)) await place(TOPICS[next++] as string, room.id, slotAt(time));
+  }
+}
+
+beforeAll(async () => {
+  server = await startServer();
+  const created = await createEvent(server.url, { name: EVENT, date: "2030-06-04", timeZone: "Europe/London" });
+  slug = created.slug;
+  organiserLink = created.organiserLink;
+  grid = `${server.url}/e/${slug}/grid`;
+  await seed(created.organiser);
+  mkdirSync("test-results", { recursive: true });
+});
+
+afterAll(async () => {
+  for (const person of people.splice(0)) await person.close();
+  await server?.stop();
+});
+
+async function organiserAt(size: "phone" | "desktop", viewport?: { width: number; height: number }) {
+  const person = await openBrowser(size);
+  people.push(person);
+  if (viewport) await person.page.setViewportSize(viewport);
+  await person.page.goto(organiserLink);
+  await person.page.waitForURL(/\/admin$/);
+  await person.page.goto(grid);
+  await waitLive(person.page);
+  return person;
+}
+
+async function waitLive(page: Page) {
+  await expect.poll(() => page.getByText("Live", { exact: true }).isVisible(), { timeout: 10_000 }).toBe(true);
+}
+
+const table = (page: Page) => page.getByRole("table", { name: "Schedule" });
+const phoneSchedule = (page: Page) => page.getByRole("region", { name: "Schedule", exact: true });
+
+/**
+ * Everything a person could have to scroll sideways for: the page's scroll
+ * width and every element whose right edge passes the viewport, except what
+ * sits inside the grid's own scrolling box.
+ */
+async function overflow(page: Page) {
+  return page.evaluate(() => {
+    const viewport = document.documentElement.clientWidth;
+    const wide: string[] = [];
+    for (const el of document.querySelectorAll("body *")) {
+      if (el.closest(".grid-scroll") && !el.classList.contains("grid-scroll")) continue;
+      const box = el.getBoundingClientRect();
+      if (box.width === 0) continue;
+      if (box.right > viewport + 0.5) {
+        const name = `${el.tagName.toLowerCase()}.${[...el.classList].join(".")}`;
+        wide.push(`${name} right=${Math.round(box.right)} "${(el.textContent ?? "").slice(0, 40)}"`);
+      }
+    }
+    // Text can spill out of a box that itself fits.
+    const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      const parent = node.parentElement;
+      if (!parent || (parent.closest(".grid-scroll") && !parent.classList.contains("grid-scroll"))) continue;
+      const range = document.createRange();
+      range.selectNodeContents(node);
+      for (const box of range.getClientRects()) {
+        if (box.width > 0 && box.right > viewport + 0.5) {
+          wide.push(
+            `text in ${parent.tagName.toLowerCase()}.${[...parent.classList].join(".")} right=${Math.round(box.right)} "${(node.textContent ?? "").slice(0, 40)}"`,
+          );
+        }
+      }
+    }
+    return { viewport, scrollWidth: document.documentElement.scrollWidth, wide };
+  });
+}
+
+/**
+ * Each visible title: its rendered width and how many characters a line
+ * holds on average (a letter-per-line title has about 1).
+ */
+async function titleShapes(scope: Locator) {
+  return scope.evaluate((root) => {
+    const shapes: Array<{ title: string; width: number; perLine: number }> = [];
+    for (const el of root.querySelectorAll<HTMLElement>(".chip-title, .slot-session-title, .unplaced-item > span")) {
+      if (el.getClientRects().length === 0) continue;
+      const range = document.createRange();
+      range.selectNodeContents(el.firstChild ?? el);
+      const lines = new Set([...range.getClientRects()].map((r) => Math.round(r.top))).size || 1;
+      const title = (el.firstChild?.textContent ?? "").trim();
+      shapes.push({ title, width: el.getBoundingClientRect().width, perLine: title.length / lines });
+    }
+    return shapes;
+  });
+}
+
+function expectReadable(shapes: Array<{ title: string; width: number; perLine: number }>, minimum: number) {
+  expect(shapes.length).toBeGreaterThanOrEqual(minimum);
+  for (const shape of shapes) {
+    // More than a few characters wide, and lines of words, not of letters.
+    expect(shape.width, `width of “${shape.title}”`).toBeGreaterThan(70);
+    expect(shape.perLine, `characters per line of “${shape.title}”`).toBeGreaterThanOrEqual(
+      Math.min(8, shape.title.length),
+    );
+  }
+}
+
+async function expectNoSidewaysPage(page: Page) {
+  const { viewport, scrollWidth, wide } = await overflow(page);
+  expect(wide, `elements wider than the ${viewport}px viewport`).toEqual([]);
+  expect(scrollWidth).toBeLessThanOrEqual(viewport);
+}
+
+/** WCAG contrast ratio of two computed `rgb(...)` colours. */
+function contrast(a: string, b: string): number {
+  const luminance = (css: string) => {
+    const [r = 0, g = 0, bl = 0] = (css.match(/\d+(\.\d+)?/g) ?? []).slice(0, 3).map((v) => {
+      const c = Number(v) / 255;
+      return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+    });
+    return 0.2126 * r + 0.7152 * g + 0.0722 * bl;
+  };
+  const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x) as [number, number];
+  return (hi + 0.05) / (lo + 0.05);
+}
+
+async function dndAnnouncement(page: Page): Promise<string> {
+  return (await page.locator('[id^="DndLiveRegion"]').textContent())?.trim() ?? "";
+}
+
+async function focusedName(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const el = document.activeElement as HTMLElement | null;
+    return el?.getAttribute("aria-label") ?? el?.textContent?.trim() ?? "";
+  });
+}
+
+describe("a grid for a real venue: 12 rooms, 8 slots", () => {
+  it("at 1280x800: a sideways-scrolling grid with the times and rooms in view, readable titles, axe passes", async () => {
+    const { page } = await organiserAt("desktop");
+    await expect.poll(() => table(page).isVisible()).toBe(true);
+    await expect.poll(() => page.getByRole("button", { name: `Drag ${TOPICS[1]}` }).isVisible()).toBe(true);
+    await page.screenshot({ path: "test-results/grid-venue-1280.png" });
+    await expectNoSidewaysPage(page);
+    const box = page.locator(".grid-scroll");
+    const scroll = await box.evaluate((el) => ({ client: el.clientWidth, scroll: el.scrollWidth }));
+    expect(scroll.scroll).toBeGreaterThan(scroll.client);
+    expectReadable(await titleShapes(table(page)), 31);
+    expectReadable(await titleShapes(page.getByRole("region", { name: "Not scheduled yet" })), 3);
+
+    // One menu per session: no stacked Move / Unschedule / Pin buttons in the cells until it opens.
+    const chip = table(page)
+      .locator(".chip")
+      .filter({ hasText: TOPICS[2] as string });
+    expect(await chip.getByRole("button", { name: `Unschedule ${TOPICS[2]}` }).isVisible()).toBe(false);
+    await chip.getByRole("button", { name: `Actions for ${TOPICS[2]}` }).click();
+    for (const name of [`Move ${TOPICS[2]}`, `Unschedule ${TOPICS[2]}`, `Pin ${TOPICS[2]}`]) {
+      expect(await chip.getByRole("button", { name, exact: true }).isVisible()).toBe(true);
+    }
+    await page.keyboard.press("Escape");
+    await expect.poll(() => focusedName(page)).toBe(`Actions for ${TOPICS[2]}`);
+    // The focus ring stands out at least 3:1 from the page and from the cards (WCAG 1.4.11).
+    const {
+      ring,
+      style,
+      page: pageColour,
+      card,
+    } = await page.evaluate(() => {
+      const colour = (el: Element, property: "outlineColor" | "backgroundColor") => getComputedStyle(el)[property];
+      return {
+        ring: colour(document.activeElement as Element, "outlineColor"),
+        style: getComputedStyle(document.activeElement as Element).outlineStyle,
+        page: colour(document.documentElement, "backgroundColor"),
+        card: colour(document.querySelector(".card") as Element, "backgroundColor"),
+      };
+    });
+    expect(style).toBe("solid");
+    expect(contrast(ring, pageColour)).toBeGreaterThanOrEqual(3);
+    expect(contrast(ring, card)).toBeGreaterThanOrEqual(3);
+    expect(await chip.getByRole("button", { name: `Move ${TOPICS[2]}` }).isVisible()).toBe(false);
+
+    // "Next" sits on the opening plenary's row and does not run into "Plenary, all rooms".
+    const next = table(page).getByRole("rowheader").getByText("Next", { exact: true });
+    const plenary = table(page).getByText("Plenary, all rooms");
+    const a = await next.boundingBox();
+    const b = await plenary.boundingBox();
+    if (!a || !b) throw new Error("no Next badge or plenary label");
+    expect(a.x + a.width).toBeLessThanOrEqual(b.x);
+
+    // Scrolled to the last rooms: the time column and the room headers stay in view.
+    await box.evaluate((el) => el.scrollTo({ left: el.scrollWidth, top: 200 }));
+    const timeColumn = await table(page).getByRole("rowheader").nth(3).boundingBox();
+    const boxLeft = (await box.boundingBox())?.x ?? 0;
+    expect(Math.abs((timeColumn?.x ?? -100) - boxLeft)).toBeLessThan(3);
+    const lastRoom = table(page).getByRole("columnheader", { name: /Room L/ });
+    const boxTop = (await box.boundingBox())?.y ?? 0;
+    expect(Math.abs(((await lastRoom.boundingBox())?.y ?? -100) - boxTop)).toBeLessThan(3);
+    await page.screenshot({ path: "test-results/grid-venue-1280-scrolled.png" });
+    await box.evaluate((el) => el.scrollTo({ left: 0, top: 0 }));
+    await expectAccessible(page);
+  });
+
+  it("at 1280x800: drags with the keyboard from cell to cell, announced in words, focus stays on the session", async () => {
+    const page = people[0]?.page as Page;
+    const title = TOPICS[6] as string; // Room F at 09:30; Room G at 09:30 is free
+    const handle = page.getByRole("button", { name: `Drag ${title}` });
+    await handle.focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`Picked up ${title} from Room F at 09:30.`);
+    await page.keyboard.press("ArrowRight");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`${title} is over Room G at 09:30.`);
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`${title} is over Room F at 09:30.`);
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`${title} is over Room E at 09:30, which holds ${TOPICS[5]}.`);
+    await page.keyboard.press("ArrowUp");
+    await expect
+      .poll(() => dndAnnouncement(page))
+      .toBe(`${title} is over the plenary at 09:00 (all rooms), which holds ${TOPICS[0]}.`);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`Moving ${title} was cancelled. It stays where it was.`);
+
+    await handle.focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`Picked up ${title} from Room F at 09:30.`);
+    await page.keyboard.press("ArrowRight");
+    await page.keyboard.press("ArrowDown");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`${title} is over Room G at 10:30.`);
+    await page.keyboard.press("Space");
+    await expect.poll(() => dndAnnouncement(page)).toBe(`${title} was placed in Room G at 10:30.`);
+    const row = table(page).getByRole("row", { name: /^10:30–11:15/ });
+    await expect.poll(() => row.getByRole("cell").nth(6).getByRole("link", { name: title }).isVisible()).toBe(true);
+    // No raw ids anywhere in what was said.
+    expect(await dndAnnouncement(page)).not.toMatch(/draggable|droppable|[A-Za-z0-9_-]{20,}/);
+    await expect.poll(() => focusedName(page)).toBe(`Drag ${title}`);
+
+    // From "Not scheduled yet": the first arrow goes to a cell in view, and the pitch is named, never its id.
+    await page.getByRole("button", { name: "Drag Career ladders" }).focus();
+    await page.keyboard.press("Space");
+    await expect.poll(() => dndAnnouncement(page)).toBe("Picked up Career ladders.");
+    await page.keyboard.press("ArrowLeft");
+    await expect.poll(() => dndAnnouncement(page)).toMatch(/^Career ladders is over [\w ]+ at \d\d:\d\d/);
+    await page.keyboard.press("Escape");
+    await expect.poll(() => dndAnnouncement(page)).toBe("Moving Career ladders was cancelled. It stays where it was.");
+  });
+
+  it("at 1280x800: focus comes back to the session after Place and after Cancel", async () => {
+    const page = people[0]?.page as Page;
+    const title = "Unplaced: side projects";
+    await page.getByRole("button", { name: `Schedule ${title}` }).click();
+    let dialog = page.getByRole("dialog", { name: `Schedule ${title}` });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await expect.poll(() => focusedName(page)).toBe(`Schedule ${title}`);
+
+    await page.getByRole("button", { name: `Schedule ${title}` }).click();
+    dialog = page.getByRole("dialog", { name: `Schedule ${title}` });
+    await dialog.getByLabel("Room").selectOption({ label: "Room H (20 seats)" });
+    await dialog.getByLabel("Time slot").selectOption({ label: "11:30–12:15" });
+    await dialog.getByRole("button", { name: "Place" }).click();
+    const row = table(page).getByRole("row", { name: /^11:30–12:15/ });
+    await expect.poll(() => row.getByRole("cell").nth(7).getByRole("link", { name: title }).isVisible()).toBe(true);
+    await expect.poll(() => focusedName(page)).toBe(`Actions for ${title}`);
+
+    // Moving a placed one: "Move TITLE" opens "Move TITLE"; focus follows it to its new cell.
+    const toggle = page.getByRole("button", { name: `Actions for ${title}` });
+    await toggle.click();
+    await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("true");
+    await page.getByRole("button", { name: `Move ${title}` }).click();
+    dialog = page.getByRole("dialog", { name: `Move ${title}` });
+    await dialog.getByLabel("Room").selectOption({ label: "Room L (10 seats)" });
+    await dialog.getByLabel("Time slot").selectOption({ label: "14:00–14:45" });
+    await dialog.getByRole("button", { name: "Place" }).click();
+    const later = table(page).getByRole("row", { name: /^14:00–14:45/ });
+    await expect.poll(() => later.getByRole("cell").nth(11).getByRole("link", { name: title }).isVisible()).toBe(true);
+    await expect.poll(() => focusedName(page)).toBe(`Actions for ${title}`);
+    await expectAccessible(page);
+    await people.shift()?.close();
+  });
+
+  it("at 1920x1080: the whole venue is readable and nothing but the grid box is wider than the screen", async () => {
+    const { page } = await organiserAt("desktop", { width: 1920, height: 1080 });
+    await expect.poll(() => page.getByRole("button", { name: `Drag ${TOPICS[1]}` }).isVisible()).toBe(true);
+    await page.screenshot({ path: "test-results/grid-venue-1920.png" });
+    await expectNoSidewaysPage(page);
+    expectReadable(await titleShapes(table(page)), 31);
+    await expectAccessible(page);
+    await people.pop()?.close();
+  });
+
+  it("at 390x844: an organiser moves, swaps, pins and unschedules sessions on a phone", async () => {
+    const { page } = await organiserAt("phone");
+    const list = phoneSchedule(page);
+    await expect.poll(() => list.isVisible()).toBe(true);
+    expect(await table(page).isVisible()).toBe(false);
+    await page.screenshot({ path: "test-results/grid-venue-phone.png", fullPage: true });
+    await page.screenshot({ path: "test-results/grid-venue-phone-top.png" });
+    await expectNoSidewaysPage(page);
+    expectReadable(await titleShapes(list), 31);
+    expectReadable(await titleShapes(page.getByRole("region", { name: "Not scheduled yet" })), 1);
+    // The long unplaced title wraps; its Schedule button stays on screen.
+    const long = TOPICS[32] as string;
+    const schedule = await page.getByRole("button", { name: `Schedule ${long}` }).boundingBox();
+    expect((schedule?.x ?? 999) + (schedule?.width ?? 0)).toBeLessThanOrEqual(390);
+    // Headings go h1 "Schedule", then h2 per slot: no level skipped.
+    const levels = await page.evaluate(() =>
+      [...document.querySelectorAll("main h1, main h2, main h3, main h4")]
+        .filter((h) => h.getClientRects().length > 0)
+        .map((h) => Number(h.tagName.slice(1))),
+    );
+    for (const [i, level] of levels.entries()) expect(level - (levels[i - 1] ?? 0)).toBeLessThanOrEqual(1);
+    await expectAccessible(page);
+
+    const slotBlock = (time: string) => list.locator(".slot-block").filter({ hasText: time });
+    const sessionIn = (time: string, title: string) =>
+      slotBlock(time)
+        .getByRole("listitem")
+        .filter({ has: page.getByRole("link", { name: title, exact: true }) });
+    const act = async (title: string, action: string) => {
+      const toggle = list.getByRole("button", { name: `Actions for ${title}` });
+      await toggle.click();
+      await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("true");
+      await list.getByRole("button", { name: `${action} ${title}`, exact: true }).click();
+    };
+
+    // Move: Room B at 09:30 to Room H at 13:00 (free).
+    const moved = TOPICS[2] as string;
+    await act(moved, "Move");
+    let dialog = page.getByRole("dialog", { name: `Move ${moved}` });
+    await expect.poll(() => dialog.isVisible()).toBe(true);
+    await dialog.getByLabel("Room").selectOption({ label: "Room H (20 seats)" });
+    await dialog.getByLabel("Time slot").selectOption({ label: "13:00–13:45" });
+    await dialog.getByRole("button", { name: "Place" }).click();
+    await expect.poll(() => sessionIn("13:00–13:45", moved).textContent()).toContain("Room H");
+    expect(await sessionIn("09:30–10:15", moved).count()).toBe(0);
+    await expect.poll(() => focusedName(page)).toBe(`Actions for ${moved}`);
+
+    // Swap: the moved one onto Room C at 09:30, which holds another session; that one takes Room H at 13:00.
+    const other = TOPICS[3] as string;
+    await act(moved, "Move");
+    dialog = page.getByRole("dialog", { name: `Move ${moved}` });
+    await dialog.getByLabel("Room").selectOption({ label: "Room C (40 seats)" });
+    await dialog.getByLabel("Time slot").selectOption({ label: "09:30–10:15" });
+    await dialog.getByLabel("If the cell is taken, swap the two sessions").check();
+    await dialog.getByRole("button", { name: "Place" }).click();
+    await expect.poll(() => sessionIn("09:30–10:15", moved).textContent()).toContain("Room C");
+    await expect.poll(() => sessionIn("13:00–13:45", other).textContent()).toContain("Room H");
+    await expect.poll(() => focusedName(page)).toBe(`Actions for ${moved}`);
+
+    // Pin, then the button says (and is named) Unpin.
+    await list.getByRole("button", { name: `Actions for ${moved}` }).click();
+    await page.screenshot({ path: "test-results/grid-venue-phone-menu.png" });
+    await list.getByRole("button", { name: `Actions for ${moved}` }).click();
+    await act(moved, "Pin");
+    await expect.poll(() => sessionIn("09:30–10:15", moved).textContent()).toContain("Pinned");
+    await expect.poll(() => list.getByRole("button", { name: `Unpin ${moved}`, exact: true }).isVisible()).toBe(true);
+    expect(await list.getByRole("button", { name: `Pin ${moved}`, exact: true }).count()).toBe(0);
+
+    // Unschedule: back under "Not scheduled yet".
+    await act(other, "Unschedule");
+    const waiting = page.getByRole("region", { name: "Not scheduled yet" });
+    await expect.poll(() => waiting.getByRole("button", { name: `Schedule ${other}` }).isVisible()).toBe(true);
+    expect(await sessionIn("13:00–13:45", other).count()).toBe(0);
+    await expectNoSidewaysPage(page);
+    await expectAccessible(page);
+  });
+
+  it("prints an A3 poster titled with the event and its day, without anyone's personal marks", async () => {
+    // An attendee who voted: the screen shows "My pick" and "Next"; the poster shows neither.
+    const person = await openBrowser("desktop");
+    people.push(person);
+    const { page } = person;
+    await page.goto(`${server.url}/e/${slug}`);
+    await page.getByRole("textbox", { name: "Your name" }).fill("Poppy");
+    await page.getByRole("button", { name: "Join" }).click();
+    await expect.poll(() => page.getByText("You joined as").isVisible()).toBe(true);
+    await page.getByRole("button", { name: `Vote for ${TOPICS[4]}` }).click();
+    await expect
+      .poll(() => page.getByRole("button", { name: `Vote for ${TOPICS[4]}` }).getAttribute("aria-pressed"))
+      .toBe("true");
+    await page.goto(grid);
+    await waitLive(page);
+    expect(await table(page).getByText("My pick").first().isVisible()).toBe(true);
+    expect(await table(page).getByText("Next", { exact: true }).isVisible()).toBe(true);
+    await expectAccessible(page);
+
+    await page.emulateMedia({ media: "print" });
+    expect(await page.getByText(EVENT, { exact: true }).last().isVisible()).toBe(true);
+    expect(await page.getByText("Schedule · Tuesday 4 June 2030").isVisible()).toBe(true);
+    for (const mark of ["My pick", "Next", "Now", "Pinned"]) {
+      expect(await table(page).getByText(mark, { exact: true }).first().isVisible(), mark).toBe(false);
+    }
+    expect(await page.getByRole("region", { name: "Not scheduled yet" }).isVisible()).toBe(false);
+    await page.pdf({
+      path: "test-results/grid-venue-poster.pdf",
+      format: "A3",
+      landscape: true,
+      printBackground: true,
+      preferCSSPageSize: true,
+    });
+    await page.emulateMedia({ media: "screen" });
+  });
+});
