@@ -1,7 +1,7 @@
 import { parseWithZod } from "@conform-to/zod";
 import fc from "fast-check";
 import type { Socket } from "socket.io-client";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import type { z } from "zod";
 import type { Ack } from "../../app/realtime/contract";
 import { joinEventPayload, setVotePayload, watchSessionPayload } from "../../app/realtime/contract";
@@ -622,8 +622,13 @@ beforeAll(async () => {
   await connectAnn();
 }, 120_000);
 
+let errorsBefore = 0;
+beforeEach(() => {
+  errorsBefore = server.errors.length;
+});
+
 afterEach(() => {
-  expect(server.errors, "the server logged errors").toEqual([]);
+  expect(server.errors.slice(errorsBefore), "the server logged errors").toEqual([]);
 });
 
 afterAll(async () => {
@@ -762,4 +767,51 @@ describe("malformed and oversized socket payloads", () => {
     expect(admin.status).toBe(403);
     expect((await emit("event:join", { slug })).ok).toBe(true);
   });
+});
+
+describe("bodies that are not form posts (issue 10 hole 10)", () => {
+  const BODIES: Array<[string, Record<string, string>, string | ArrayBuffer]> = [
+    ["JSON", { "Content-Type": "application/json" }, JSON.stringify({ intent: "add-room", name: "X", capacity: 3 })],
+    ["text", { "Content-Type": "text/plain" }, "intent=add-room&name=X&capacity=3"],
+    ["garbage, no content type", {}, new Uint8Array([0, 255, 1, 2, 3, 0xed, 0xa0, 0x80]).buffer],
+    ["multipart with another boundary", { "Content-Type": "multipart/form-data; boundary=zzz" }, "--yyy\r\ngarbage"],
+    ["multipart without a boundary", { "Content-Type": "multipart/form-data" }, "garbage"],
+  ];
+
+  it("every action answers a JSON, text, garbage or broken multipart body with a 4xx, logs no error and writes nothing", async () => {
+    const actions: Array<[string, HttpClient]> = [
+      ["/?index", organiser],
+      ["/import", organiser],
+      [`/e/${slug}?index`, ann],
+      [`/e/${slug}/pitch?index`, ann],
+      [`/e/${slug}/pitch/${P}`, ann],
+      [`/e/${slug}/admin`, organiser],
+      [`/e/${slug}/admin.data`, organiser],
+      [`/e/${slug}/grid.data`, organiser],
+      [`/e/${slug}/s/${P}.data`, ann],
+      [`/e/${slug}/me.data`, ann],
+      [`/e/${privateSlug}/passcode`, ann],
+      [`/e/${slug}/s/${P}/export.md`, ann],
+      [`/e/${slug}/s/${P}/export.html`, ann],
+    ];
+    const wrong: string[] = [];
+    for (const [path, who] of actions) {
+      for (const [kind, headers, body] of BODIES) {
+        count("non-form bodies");
+        const before = snapshot();
+        const errors = server.errors.length;
+        const response = await who.clone().request(path, { method: "POST", headers, body });
+        await response.arrayBuffer();
+        await expectHealthy();
+        const problems = [
+          response.status >= 400 && response.status < 500 ? "" : `answered ${response.status}`,
+          changed(before).length ? "wrote to the database" : "",
+          server.errors.length > errors ? `logged ${server.errors.length - errors} error(s)` : "",
+        ].filter(Boolean);
+        if (problems.length) wrong.push(`POST ${path} with ${kind}: ${problems.join(", ")}`);
+      }
+    }
+    errorsBefore = server.errors.length;
+    expect(wrong).toEqual([]);
+  }, 120_000);
 });
