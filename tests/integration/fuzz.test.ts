@@ -815,3 +815,51 @@ describe("bodies that are not form posts (issue 10 hole 10)", () => {
     expect(wrong).toEqual([]);
   }, 120_000);
 });
+
+describe("what is stored keeps the limits it was checked against", () => {
+  /**
+   * JSON (a socket payload, an imported file) can carry lone UTF-16
+   * surrogates ("\ud800"). The schemas count each as one character, but
+   * SQLite stores UTF-8 and better-sqlite3 reads each back as three U+FFFD,
+   * so what comes out of the database can be three times longer than the
+   * limit that was checked, and the event's own export.json is then refused
+   * by the importer. Refusing such text, or storing it within the limit, both
+   * pass.
+   */
+  it("a note of 2,000 lone surrogates over the socket: what is stored fits 4,000 characters, and export.json imports again", async () => {
+    await emit("item:add", { id: "fuzz-surrogates-0001", pitchId: P, kind: "note", text: "\ud800".repeat(2000) });
+    const file = await (await organiser.get(`/e/${slug}/export.json`)).text();
+    const notes = (JSON.parse(file) as { sessions: { notes: { text: string }[] }[] }).sessions.flatMap((s) => s.notes);
+    const longest = Math.max(...notes.map((n) => n.text.length));
+    const imported = await organiser.clone().post("/import", { json: file });
+    const refusal = (await imported.text()).match(/The file was not imported[^<]*/)?.[0];
+    expect({ fits: longest <= 4000, status: imported.status, refusal }).toEqual({
+      fits: true,
+      status: 302,
+      refusal: undefined,
+    });
+  });
+
+  it("an imported session title of 100 lone surrogates: what is stored fits 120 characters, and the new event's export.json imports again", async () => {
+    const file = JSON.parse(eventFile) as { event: { name: string }; sessions: { title: string }[] };
+    file.event.name = "Surrogate Camp";
+    if (file.sessions[0]) file.sessions[0].title = "\ud800".repeat(100);
+    const importer = organiser.clone();
+    const first = await importer.post("/import", { json: JSON.stringify(file) });
+    if (first.status !== 302) {
+      // Refusing the file is a fine answer too.
+      expect(first.status).toBe(400);
+      return;
+    }
+    const newSlug = first.headers.get("location")?.match(/^\/e\/([^/]+)\//)?.[1];
+    const again = await (await importer.get(`/e/${newSlug}/export.json`)).text();
+    const titles = (JSON.parse(again) as { sessions: { title: string }[] }).sessions.map((s) => s.title.length);
+    const second = await importer.clone().post("/import", { json: again });
+    const refusal = (await second.text()).match(/The file was not imported[^<]*/)?.[0];
+    expect({ fits: Math.max(...titles) <= 120, status: second.status, refusal }).toEqual({
+      fits: true,
+      status: 302,
+      refusal: undefined,
+    });
+  });
+});
