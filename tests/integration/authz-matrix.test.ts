@@ -74,6 +74,7 @@ const MODEL = `
  page session                         |  y   y   y   y    y    y    y      y      |  -     -      y
  page export preview                  |  y   y   y   y    y    y    y      y      |  -     -      y
  page mentions (/me)                  |  y   y   y   y    y    y    y      y      |  -     -      y
+ page door signs                      |  y   y   y   y    y    y    y      y      |  -     -      y
  page admin                           |  -   -   -   -    -    y    -      -      |  -     -      -
  page pitch form                      |  r   y   y   r    r    r    r      r      |  -     -      y
  page edit pitch                      |  -   -   y   -    -    -    -      -      |  -     -      -
@@ -98,6 +99,11 @@ const MODEL = `
  admin open-pitching                  |  -   -   -   -    -    y    -      -      |  -     -      -
  admin close-pitching                 |  -   -   -   -    -    y    -      -      |  -     -      -
  admin set-passcode                   |  -   -   -   -    -    y    -      -      |  -     -      -
+ admin announce                       |  -   -   -   -    -    y    -      -      |  -     -      -
+ admin clear-announcement             |  -   -   -   -    -    y    -      -      |  -     -      -
+ admin edit-event                     |  -   -   -   -    -    y    -      -      |  -     -      -
+ admin edit-room                      |  -   -   -   -    -    y    -      -      |  -     -      -
+ admin edit-slot                      |  -   -   -   -    -    y    -      -      |  -     -      -
  admin hide-pitch                     |  -   -   -   -    -    y    -      -      |  -     -      -
  admin unhide-pitch                   |  -   -   -   -    -    y    -      -      |  -     -      -
  admin merge-pitches                  |  -   -   -   -    -    y    -      -      |  -     -      -
@@ -424,6 +430,15 @@ async function socketOf(actor: Actor, event: Fixture): Promise<TestSocket> {
   return socket;
 }
 
+/** Every cached socket following `event` sends event:join again (whatever the answer). */
+async function rejoin(event: Fixture): Promise<void> {
+  for (const [key, socket] of sockets) {
+    if (key.endsWith(`->${event.name}`) && !key.startsWith("p-stale")) {
+      await emit(socket, "event:join", { slug: event.slug });
+    }
+  }
+}
+
 // ------------------------------------------------------------------ the operations
 
 interface Outcome {
@@ -649,9 +664,38 @@ const OPS: Record<string, Op> = {
     restore: (t) => admin(t, { intent: "open-pitching" }),
   }),
   "admin set-passcode": adminOp(() => ({ intent: "set-passcode", passcode: "matrix-new-passcode" }), {
-    restore: (t) =>
-      admin(t, t.passcode ? { intent: "set-passcode", passcode: t.passcode } : { intent: "set-passcode" }),
+    restore: async (t) => {
+      await admin(t, t.passcode ? { intent: "set-passcode", passcode: t.passcode } : { intent: "set-passcode" });
+      // A new passcode drops the sockets that followed the event without it (issue 10 hole 9); once it is
+      // removed again, their pages join again, as they would on being dropped.
+      await rejoin(t);
+    },
   }),
+  "admin announce": adminOp(() => ({ intent: "announce", text: `Matrix announcement ${uid()}` })),
+  "admin clear-announcement": adminOp(() => ({ intent: "clear-announcement" })),
+  "admin edit-event": adminOp((t) => ({
+    intent: "edit-event",
+    name: `Matrix ${t.name} Camp`,
+    date: "2026-12-01",
+    timeZone: "Europe/London",
+  })),
+  "admin edit-room": adminOp(
+    (_t, roomId) => ({ intent: "edit-room", roomId: roomId as string, name: `Room ${uid()}`, capacity: "900" }),
+    { prepare: (t) => addRoom(t) },
+  ),
+  "admin edit-slot": adminOp(
+    (_t, prepared) => {
+      const { slotId, day } = prepared as { slotId: string; day: string };
+      return { intent: "edit-slot", slotId, day, starts: "10:00", ends: "11:30" };
+    },
+    {
+      prepare: async (t) => {
+        const slotId = await addSlot(t);
+        const day = db.get<{ local_start: string }>("select local_start from time_slots where id = ?", slotId);
+        return { slotId, day: day?.local_start.slice(0, 10) };
+      },
+    },
+  ),
   "admin hide-pitch": adminOp(
     (_t, pitchId) => ({ intent: "hide-pitch", pitchId: pitchId as string, reason: "Matrix" }),
     {
@@ -804,6 +848,7 @@ const OPS: Record<string, Op> = {
   "page session": page(sessionPath),
   "page export preview": page((t) => `${sessionPath(t)}/export`),
   "page mentions (/me)": page((t) => `/e/${t.slug}/me`),
+  "page door signs": page((t) => `/e/${t.slug}/signs`),
   "page admin": page((t) => `/e/${t.slug}/admin`),
   "page pitch form": page((t) => `/e/${t.slug}/pitch`),
   "page edit pitch": page((t) => `/e/${t.slug}/pitch/${t.pitchId}`),
