@@ -8,7 +8,11 @@ import { joinEventPayload, setVotePayload, watchSessionPayload } from "../../app
 import { joinSchema } from "../../app/schemas/attendee";
 import { addItemSchema, editItemSchema, itemIdSchema, mentionConsentSchema } from "../../app/schemas/capture";
 import {
+  announcementSchema,
   createEventSchema,
+  editRoomSchema,
+  editSlotSchema,
+  eventDetailsSchema,
   openEventSchema,
   passcodeSettingSchema,
   removeRoomSchema,
@@ -322,6 +326,10 @@ const TARGETS: FormTarget[] = [
       ["add-slot", { starts: "16:00", ends: "17:00" }, viaForm(timeSlotSchema)],
       ["remove-slot", { slotId: "" }, viaForm(removeSlotSchema, (v) => v.slotId === S)],
       ["voting-settings", { votesPerAttendee: "3" }, viaForm(votingSettingsSchema)],
+      ["announce", { text: "Lunch is served" }, viaForm(announcementSchema)],
+      ["edit-event", { name: "Fuzz Camp", date: "2026-12-01", timeZone: "Europe/London" }, viaForm(eventDetailsSchema)],
+      ["edit-room", { roomId: "", name: "Hall", capacity: "100" }, viaForm(editRoomSchema, (v) => v.roomId === R)],
+      ["edit-slot", { slotId: "", starts: "10:00", ends: "11:00" }, viaForm(editSlotSchema, (v) => v.slotId === S)],
       ["set-passcode", { passcode: "fuzz-passcode" }, viaForm(passcodeSettingSchema)],
       [
         "hide-pitch",
