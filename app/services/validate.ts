@@ -1,9 +1,23 @@
 import type { z } from "zod";
 import { ServiceError } from "./errors";
 
+/**
+ * Lone UTF-16 surrogates (possible in JSON from a socket or an imported file)
+ * become U+FFFD before any length is checked: SQLite would store each as
+ * three, and text could then exceed its limit once read back.
+ */
+function wellFormed(value: unknown, depth = 0): unknown {
+  if (typeof value === "string") return (value as string & { toWellFormed(): string }).toWellFormed();
+  if (depth > 32 || value === null || typeof value !== "object") return value;
+  if (Array.isArray(value)) return value.map((v) => wellFormed(v, depth + 1));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = wellFormed(v, depth + 1);
+  return out;
+}
+
 /** Parses service input; a failure becomes an "invalid" ServiceError with field messages. */
 export function validate<S extends z.ZodTypeAny>(schema: S, input: unknown): z.output<S> {
-  const parsed = schema.safeParse(input);
+  const parsed = schema.safeParse(wellFormed(input));
   if (parsed.success) return parsed.data;
   const fieldErrors: Record<string, string[]> = {};
   for (const issue of parsed.error.issues) {
