@@ -178,8 +178,11 @@ describe("revocation", () => {
 
     const bobSocket = await joined(await connect(bob), c.slug);
     expect(await send(bobSocket, "session:watch", { pitchId: talk })).toMatchObject({ ok: true, viewers: 1 });
+    // Bob hears of the organiser watching before anything is recorded (on a busy machine it can come late).
+    const bobSeesTwo = nextEvent(bobSocket, "session:presence", (update) => update.viewers === 2, WAIT_MS);
     const organiserSocket = await joined(await connect(c.organiser), c.slug);
     expect(await send(organiserSocket, "session:watch", { pitchId: talk })).toMatchObject({ ok: true, viewers: 2 });
+    await bobSeesTwo;
 
     const bobHears = {
       tallies: record(bobSocket, "votes:tallies"),
