@@ -10,8 +10,9 @@ function wellFormed(value: unknown, depth = 0): unknown {
   if (typeof value === "string") return (value as string & { toWellFormed(): string }).toWellFormed();
   if (depth > 32 || value === null || typeof value !== "object") return value;
   if (Array.isArray(value)) return value.map((v) => wellFormed(v, depth + 1));
-  // fromEntries defines own keys, so a "__proto__" key stays a key and never sets a prototype.
-  return Object.fromEntries(Object.entries(value).map(([key, v]) => [key, wellFormed(v, depth + 1)]));
+  const out: Record<string, unknown> = {};
+  for (const [key, v] of Object.entries(value)) out[key] = wellFormed(v, depth + 1);
+  return out;
 }
 
 /** Parses service input; a failure becomes an "invalid" ServiceError with field messages. */
