@@ -1,0 +1,350 @@
+import { execFileSync } from "node:child_process";
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { loadavg, tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import { type DbProbe, openDbProbe } from "../tests/helpers/db";
+import { dataAtSize } from "./live/dataAtSize";
+import { measureLcp, throttlingText } from "./live/lcp";
+import { ClientPool } from "./live/pool";
+import { median, rssBytes } from "./live/proc";
+import { now } from "./live/protocol";
+import { Report, type Row, table, targetText, verdict } from "./live/report";
+import {
+  type Block,
+  NOTE_TAKERS,
+  WATCHERS,
+  captureStream,
+  connect,
+  disconnect,
+  fanOut,
+  rawInsertRate,
+  storm,
+  voteBurst,
+  voteFlood,
+  warmVotes,
+  watchCaptureSession,
+} from "./live/scenarios";
+import { seedDatabase } from "./live/seed";
+import { type RunningServer, SESSION_SECRET, freePort, startProcess } from "./live/servers";
+import type { BenchResult, Figure } from "./run";
+
+/**
+ * `npm run bench -- live`: the app live for a full hall (issue 9, section 4).
+ *
+ * The production build on a temporary SQLite database built through the
+ * app's schema (bench/live/seed.ts), and in the same run a bare Socket.IO
+ * server (bench/live/bareServer.ts) that sends the same messages to the same
+ * clients: the floor. Attendees are socket.io-client connections in 1-3
+ * child processes (bench/live/clientProcess.ts) that behave as the app's
+ * pages do (bench/live/liveClient.ts). At each size (500, then 2,000
+ * attendees) the floor's block runs first, then the app's: connect, change
+ * fan-out, vote burst, vote flood, capture stream, reconnect storms. Before
+ * them, with nobody connected: page weight (bench/page-weight.bench.ts), the
+ * event page's LCP throttled, and the data-at-size requests against
+ * /healthz. Every key figure is measured three times; the table shows each
+ * run and the medians. Results go to bench/results/latest.json.
+ *
+ * Knobs (environment): BENCH_LIVE_SIZES (default "500,2000"),
+ * BENCH_LIVE_REPEATS (3), BENCH_LIVE_PROCESSES (2), BENCH_LIVE_TRANSPORTS
+ * ("polling,websocket": the browser's default, as the app's pages connect),
+ * BENCH_LIVE_SKIP (comma list of: weight, lcp, data, live).
+ */
+
+const root = resolve(import.meta.dirname, "..");
+/** The whole benchmark stops by itself before this. */
+const HARD_LIMIT_MS = 9.5 * 60_000;
+/** Optional repeats are skipped once this much has passed. */
+const SOFT_LIMIT_MS = 8.5 * 60_000;
+
+const env = process.env;
+const SIZES = (env.BENCH_LIVE_SIZES ?? "500,2000").split(",").map(Number);
+const REPEATS = Number(env.BENCH_LIVE_REPEATS ?? 3);
+const PROCESSES = Math.min(3, Math.max(1, Number(env.BENCH_LIVE_PROCESSES ?? 2)));
+const TRANSPORTS = (env.BENCH_LIVE_TRANSPORTS ?? "polling,websocket").split(",");
+const SKIP = new Set((env.BENCH_LIVE_SKIP ?? "").split(",").filter(Boolean));
+
+/** Lifted for the run: every client shares 127.0.0.1, and the default per-IP limit would refuse a hall's votes. */
+const LIMITS_LIFTED = { WRITES_PER_MINUTE_PER_ATTENDEE: "100000000", WRITES_PER_MINUTE_PER_IP: "100000000" };
+
+function fileLimits(): { soft: number; hard: number } {
+  const out = execFileSync("sh", ["-c", "ulimit -n; ulimit -Hn"], { encoding: "utf8" }).trim().split("\n");
+  const read = (v: string | undefined) => (v === "unlimited" ? Number.POSITIVE_INFINITY : Number(v));
+  return { soft: read(out[0]), hard: read(out[1]) };
+}
+
+export async function run(): Promise<BenchResult> {
+  const started = now();
+  const elapsed = () => now() - started;
+  const report = new Report();
+  const load = loadavg();
+  console.log(
+    `\nlive: sizes ${SIZES.join(", ")}, ${REPEATS} runs per figure, ${PROCESSES} client processes, transports ${TRANSPORTS.join("+")}; load average ${load.map((l) => l.toFixed(2)).join(" ")}`,
+  );
+
+  const limits = fileLimits();
+  const biggest = Math.max(...SIZES);
+  const needed = biggest + 512;
+  const nofile = Math.min(limits.hard, Math.max(limits.soft, needed));
+  const limitLine = `open files (ulimit -n): soft ${limits.soft}, hard ${limits.hard}; servers and client processes start with ulimit -n ${nofile} (the server needs about ${needed} at ${biggest} attendees)`;
+  console.log(`  ${limitLine}`);
+  if (nofile < needed) throw new Error(`ulimit -n cannot be raised to ${needed} here (hard limit ${limits.hard})`);
+  report.notes.push(limitLine);
+
+  const dir = mkdtempSync(join(tmpdir(), "unconf-live-bench-"));
+  const dbPath = join(dir, "unconf.sqlite");
+  const stateFile = join(dir, "bare-state.json");
+  let app: RunningServer | null = null;
+  let bare: RunningServer | null = null;
+  let pool: ClientPool | null = null;
+  let probe: DbProbe | null = null;
+  const blocks: Block[] = [];
+
+  const cleanup = async () => {
+    await pool?.close().catch(() => {});
+    for (const b of blocks) await b.server.stop().catch(() => {});
+    await app?.stop().catch(() => {});
+    await bare?.stop().catch(() => {});
+    probe?.close();
+    rmSync(dir, { recursive: true, force: true });
+  };
+  const guard = setTimeout(() => {
+    console.error(`\nlive: the ${HARD_LIMIT_MS / 60_000}-minute limit is reached; stopping with what was measured.`);
+    finish(report, started, true);
+    cleanup().finally(() => process.exit(2));
+  }, HARD_LIMIT_MS);
+
+  try {
+    const seedStarted = now();
+    const { hall, suggest } = await seedDatabase(dbPath, SESSION_SECRET);
+    console.log(`  database built in ${((now() - seedStarted) / 1000).toFixed(1)} s (${dbPath})`);
+    const appPort = await freePort();
+    const barePort = await freePort();
+    const appEnv = { DATABASE_URL: dbPath, ...LIMITS_LIFTED };
+    const bareEnv = { STATE_FILE: stateFile };
+    app = await startProcess("app", appPort, appEnv, nofile);
+    bare = await startProcess("bare", barePort, bareEnv, nofile);
+    probe = openDbProbe(dbPath);
+
+    // Warm the app (route modules, SQLite caches), then give the floor the same event.
+    const someone = hall.attendeeCookies[0] as string;
+    for (let i = 0; i < 3; i++) {
+      for (const path of [`/e/${hall.slug}/state.json`, `/e/${hall.slug}`, `/e/${hall.slug}/grid`]) {
+        await (await fetch(`${app.url}${path}`, { headers: { Cookie: someone } })).arrayBuffer();
+      }
+    }
+    const snapshot = await (
+      await fetch(`${app.url}/e/${hall.slug}/state.json`, { headers: { Cookie: someone } })
+    ).text();
+    const seeded = await fetch(`${bare.url}/bare/seed`, { method: "POST", body: snapshot });
+    if (!seeded.ok) throw new Error(`bare seed answered ${seeded.status}`);
+    report.add("memory", null, "server RSS idle after start and warm-up", "MB", "app", rssOf(app.pid));
+    report.add("memory", null, "server RSS idle after start and warm-up", "MB", "floor", rssOf(bare.pid));
+
+    // --- Nobody connected: page weight, LCP, data at size --------------------------------------
+    if (!SKIP.has("weight")) {
+      console.log("\n-- page weight (bench/page-weight.bench.ts)");
+      const weight = (await import("./page-weight.bench")) as { run(): Promise<BenchResult> };
+      const result = await weight.run();
+      for (const f of result.figures) {
+        if (/^(event page|grid \(attendee\)|session page): gzipped JS$/.test(f.label)) {
+          report.add("page weight", null, f.label, f.unit, "app", f.value, { max: 130 });
+          console.log(`  ${f.label}: ${f.value.toFixed(1)} ${f.unit}`);
+        }
+      }
+    }
+    if (!SKIP.has("lcp")) {
+      console.log(`\n-- event page LCP: ${throttlingText()}`);
+      report.notes.push(`LCP settings: ${throttlingText()}; median of ${REPEATS}.`);
+      await measureLcp(`${app.url}/e/${hall.slug}`, hall.attendeeCookies[1] as string, report, REPEATS);
+    }
+    if (!SKIP.has("data")) {
+      console.log("\n-- data at size, each request against GET /healthz in a loop");
+      await dataAtSize(app.url, hall, suggest, report, REPEATS, () => SOFT_LIMIT_MS - 330_000 - elapsed());
+    }
+
+    // --- Live: the floor, then the app, at each size -----------------------------------------
+    if (!SKIP.has("live")) {
+      pool = new ClientPool(PROCESSES, nofile);
+      report.notes.push(
+        `Load generator: ${PROCESSES} client processes (attendee i in process i mod ${PROCESSES}), socket.io-client with transports ${TRANSPORTS.join(" then ")}; 2 CPU cores shared by servers, clients and anything else running (load average at start ${load[0]?.toFixed(2)}).`,
+      );
+      const appFlood: number[] = [];
+      for (const [sizeIndex, n] of SIZES.entries()) {
+        for (const kind of ["bare", "app"] as const) {
+          const server = kind === "app" ? app : bare;
+          if (!server) throw new Error("server missing");
+          const block: Block = {
+            kind,
+            who: kind === "app" ? "app" : "floor",
+            server,
+            pool,
+            report,
+            hall,
+            n,
+            sizeIndex,
+            probe: kind === "app" ? probe : null,
+            restart: {
+              port: server.port,
+              env: kind === "app" ? appEnv : bareEnv,
+              nofile,
+              dbPath,
+              stateFile,
+            },
+            transports: TRANSPORTS,
+          };
+          blocks.push(block);
+          console.log(`\n-- ${kind === "app" ? "app" : "floor (bare Socket.IO)"}, ${n} attendees`);
+          await connect(block);
+          const runs = (what: string, min = 1) => {
+            // Later repeats are dropped only when the clock says so, and said in the notes.
+            let count = REPEATS;
+            if (elapsed() > SOFT_LIMIT_MS) {
+              count = min;
+              report.note(`${what} at ${n} (${kind}) ran ${min} time(s) only, to stay within the time limit`);
+            }
+            return count;
+          };
+          await fanOut(block, -1);
+          for (let r = 0, k = runs("change fan-out"); r < k; r++) await fanOut(block, r);
+          await warmVotes(block);
+          for (let r = 0, k = runs("vote burst"); r < k; r++) await voteBurst(block, r);
+          if (sizeIndex === SIZES.length - 1) {
+            for (let r = 0, k = runs("vote flood"); r < k; r++) {
+              const rate = await voteFlood(block, r);
+              if (kind === "app") appFlood.push(rate);
+            }
+          }
+          await watchCaptureSession(block);
+          for (let r = 0, k = runs("capture stream"); r < k; r++) await captureStream(block, r);
+          for (let r = 0, k = runs("reconnect storm"); r < k; r++) await storm(block, r, false);
+          if (runs("reconnect storm with a missed change", 0) > 0) await storm(block, 0, true);
+          await disconnect(block);
+          if (kind === "app") app = block.server;
+          else bare = block.server;
+        }
+      }
+
+      // Raw inserts of the same rows, on a copy of the database (the app stopped first, so the copy is whole).
+      if (appFlood.length) {
+        await app?.stop();
+        const copy = join(dir, "raw-copy.sqlite");
+        copyFileSync(dbPath, copy);
+        const n = Math.max(...SIZES);
+        for (let r = 0; r < appFlood.length; r++) {
+          const raw = rawInsertRate(copy, hall, n, 173 + r);
+          report.add(
+            "vote flood (all vote at once)",
+            n,
+            "raw better-sqlite3 inserts of the same rows",
+            "votes/s",
+            "app",
+            raw,
+          );
+          report.add(
+            "vote flood (all vote at once)",
+            n,
+            "vote:set stored/s divided by raw inserts/s",
+            "x",
+            "app",
+            (appFlood[r] as number) / raw,
+            {
+              min: 0.5,
+            },
+          );
+        }
+      }
+      const usage = await pool.usage();
+      report.add(
+        "load generator",
+        null,
+        "client processes CPU, whole run",
+        "s",
+        "app",
+        usage.reduce((n, u) => n + u.cpuSeconds, 0),
+      );
+      report.add(
+        "load generator",
+        null,
+        "client processes peak RSS (last)",
+        "MB",
+        "app",
+        Math.max(...usage.map((u) => u.rssBytes)) / 2 ** 20,
+      );
+      const badPushes = usage.reduce((n, u) => n + u.badPushes, 0);
+      if (badPushes) report.note(`${badPushes} pushes failed the app's zod schema in the clients`);
+    }
+
+    // Acknowledged vs stored, over the whole run.
+    const serverErrors = [...blocks.map((b) => b.server), app, bare].flatMap((s) => s?.log.errors ?? []);
+    if (serverErrors.length) report.note(`server logged errors: ${[...new Set(serverErrors)].slice(0, 3).join(" | ")}`);
+  } finally {
+    clearTimeout(guard);
+    await cleanup();
+  }
+  return finish(report, started, false);
+}
+
+function rssOf(pid: number): number {
+  return (rssBytes(pid) ?? Number.NaN) / 2 ** 20;
+}
+
+/** Prints the table, writes bench/results/latest.json, and returns the key figures for bench/run.ts. */
+function finish(report: Report, started: number, partial: boolean): BenchResult {
+  const seconds = (now() - started) / 1000;
+  console.log(`\n== live: figures (${seconds.toFixed(0)} s${partial ? ", stopped early" : ""})\n`);
+  console.log(table(report.rows));
+  const missed = report.rows.filter((r) => verdict(r) === "MISSED");
+  console.log(`\ntargets: ${report.rows.filter((r) => verdict(r) === "met").length} met, ${missed.length} missed`);
+  for (const row of missed) {
+    console.log(
+      `  missed: ${row.section}${row.n ? ` at ${row.n}` : ""}: ${row.label} (${targetText(row.target, row.unit)})`,
+    );
+  }
+  for (const note of report.notes) console.log(`  note: ${note}`);
+
+  const results = join(root, "bench/results");
+  mkdirSync(results, { recursive: true });
+  const json = {
+    bench: "live",
+    finishedAt: new Date().toISOString(),
+    seconds: Math.round(seconds),
+    partial,
+    settings: { sizes: SIZES, repeats: REPEATS, processes: PROCESSES, transports: TRANSPORTS },
+    machine: { cpus: 2, loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
+    rows: report.rows.map((r: Row) => ({
+      section: r.section,
+      n: r.n,
+      label: r.label,
+      unit: r.unit,
+      app: r.app.map(round),
+      floor: r.floor?.map(round),
+      appMedian: round(median(r.app)),
+      floorMedian: r.floor?.length ? round(median(r.floor)) : undefined,
+      target: r.target ? targetText(r.target, r.unit) : undefined,
+      verdict: verdict(r) || undefined,
+    })),
+    notes: report.notes,
+  };
+  writeFileSync(join(results, "latest.json"), `${JSON.stringify(json, null, 1)}\n`);
+  console.log(`\n  written: bench/results/latest.json`);
+
+  const figures: Figure[] = report.rows
+    .filter((r) => r.target)
+    .map((r) => ({
+      label: `${r.section}${r.n ? ` (${r.n})` : ""}: ${r.label} [${verdict(r)}]`,
+      value: median(r.app),
+      unit: r.unit || "",
+    }));
+  return {
+    name: "live",
+    description: `The production build and a bare Socket.IO floor, driven by ${SIZES.join(" and ")} socket.io-client attendees in ${PROCESSES} processes that behave as the app's pages do; the medians of ${REPEATS} runs of each figure that has a target (the full table is above).`,
+    figures,
+    notes: [
+      `${missed.length} target(s) missed; ${NOTE_TAKERS} note-takers and ${WATCHERS} watchers for the capture stream.`,
+    ],
+  };
+}
+
+function round(v: number): number | null {
+  return Number.isFinite(v) ? Math.round(v * 1000) / 1000 : null;
+}

@@ -1,0 +1,96 @@
+import type { ChildProcess } from "node:child_process";
+import type { ClientSpec, Envelope, Reply, Request, UsageResult } from "./protocol";
+import { spawnWithLimit } from "./servers";
+
+/**
+ * The load generator: 1-3 child processes (bench/live/clientProcess.ts), each
+ * holding a share of the attendees, spread round-robin (attendee i lives in
+ * process i mod P) so every share has the same mix of roles.
+ */
+export class ClientPool {
+  private readonly children: ChildProcess[] = [];
+  private readonly waiting = new Map<number, { resolve(value: unknown): void; reject(error: Error): void }>();
+  private nextId = 1;
+
+  constructor(
+    readonly size: number,
+    nofile: number,
+  ) {
+    for (let p = 0; p < size; p++) {
+      const child = spawnWithLimit(["--import", "tsx", "bench/live/clientProcess.ts"], {}, nofile, [
+        "ignore",
+        "inherit",
+        "inherit",
+        "ipc",
+      ]);
+      child.on("message", (reply: Reply) => {
+        const waiter = this.waiting.get(reply.id);
+        if (!waiter) return;
+        this.waiting.delete(reply.id);
+        if (reply.ok) waiter.resolve(reply.result);
+        else waiter.reject(new Error(`client process ${p}: ${reply.error}`));
+      });
+      child.on("exit", (code, signal) => {
+        for (const [id, waiter] of this.waiting) {
+          waiter.reject(new Error(`client process ${p} exited (${code ?? signal}) during request ${id}`));
+        }
+        this.waiting.clear();
+      });
+      this.children.push(child);
+    }
+  }
+
+  get pids(): number[] {
+    return this.children.map((c) => c.pid as number);
+  }
+
+  /** Which process holds attendee `index`. */
+  processOf(index: number): number {
+    return index % this.size;
+  }
+
+  ask<T>(p: number, request: Request): Promise<T> {
+    const child = this.children[p];
+    if (!child) throw new Error(`no client process ${p}`);
+    const id = this.nextId++;
+    return new Promise<T>((resolve, reject) => {
+      this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
+      child.send({ ...request, id } as Envelope);
+    });
+  }
+
+  /** The same request to every process. */
+  all<T>(request: Request): Promise<T[]> {
+    return Promise.all(this.children.map((_, p) => this.ask<T>(p, request)));
+  }
+
+  /** A request built per process from the attendees it holds. */
+  each<T>(build: (p: number) => Request): Promise<T[]> {
+    return Promise.all(this.children.map((_, p) => this.ask<T>(p, build(p))));
+  }
+
+  /** Splits attendees 0..n-1 by process. */
+  share(specs: ClientSpec[]): ClientSpec[][] {
+    const shares: ClientSpec[][] = this.children.map(() => []);
+    for (const spec of specs) shares[this.processOf(spec.index)]?.push(spec);
+    return shares;
+  }
+
+  usage(): Promise<UsageResult[]> {
+    return this.all<UsageResult>({ cmd: "usage" });
+  }
+
+  async close(): Promise<void> {
+    await Promise.all(
+      this.children.map(
+        (child) =>
+          new Promise<void>((resolve) => {
+            if (child.exitCode !== null || child.signalCode !== null) return resolve();
+            child.once("exit", () => resolve());
+            child.disconnect();
+            setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+          }),
+      ),
+    );
+  }
+}
