@@ -53,8 +53,10 @@ import type { BenchResult, Figure } from "./run";
 const root = resolve(import.meta.dirname, "..");
 /** The whole benchmark stops by itself before this. */
 const HARD_LIMIT_MS = 9.5 * 60_000;
-/** Optional repeats are skipped once this much has passed. */
-const SOFT_LIMIT_MS = 8.5 * 60_000;
+/** Live repeats beyond the first are skipped once this much has passed (the data-at-size phase follows). */
+const LIVE_SOFT_LIMIT_MS = 7 * 60_000;
+/** Data-at-size repeats beyond the first are skipped once this much has passed. */
+const DATA_SOFT_LIMIT_MS = 8.75 * 60_000;
 
 const env = process.env;
 const SIZES = (env.BENCH_LIVE_SIZES ?? "500,2000").split(",").map(Number);
@@ -62,6 +64,11 @@ const REPEATS = Number(env.BENCH_LIVE_REPEATS ?? 3);
 const PROCESSES = Math.min(3, Math.max(1, Number(env.BENCH_LIVE_PROCESSES ?? 2)));
 const TRANSPORTS = (env.BENCH_LIVE_TRANSPORTS ?? "polling,websocket").split(",");
 const SKIP = new Set((env.BENCH_LIVE_SKIP ?? "").split(",").filter(Boolean));
+/** Development only: run just these live scenarios (fanout, burst, flood, capture, storm). */
+const ONLY = new Set((env.BENCH_LIVE_ONLY ?? "").split(",").filter(Boolean));
+const wanted = (scenario: string) => ONLY.size === 0 || ONLY.has(scenario);
+/** Development only: BENCH_LIVE_SERVERS=bare (or app) runs one side. */
+const SERVERS = (env.BENCH_LIVE_SERVERS ?? "bare,app").split(",") as Array<"bare" | "app">;
 
 /** Lifted for the run: every client shares 127.0.0.1, and the default per-IP limit would refuse a hall's votes. */
 const LIMITS_LIFTED = { WRITES_PER_MINUTE_PER_ATTENDEE: "100000000", WRITES_PER_MINUTE_PER_IP: "100000000" };
@@ -140,7 +147,7 @@ export async function run(): Promise<BenchResult> {
     report.add("memory", null, "server RSS idle after start and warm-up", "MB", "app", rssOf(app.pid));
     report.add("memory", null, "server RSS idle after start and warm-up", "MB", "floor", rssOf(bare.pid));
 
-    // --- Nobody connected: page weight, LCP, data at size --------------------------------------
+    // --- Nobody connected yet: page weight and the event page's first load ----------------------
     if (!SKIP.has("weight")) {
       console.log("\n-- page weight (bench/page-weight.bench.ts)");
       const weight = (await import("./page-weight.bench")) as { run(): Promise<BenchResult> };
@@ -157,20 +164,17 @@ export async function run(): Promise<BenchResult> {
       report.notes.push(`LCP settings: ${throttlingText()}; median of ${REPEATS}.`);
       await measureLcp(`${app.url}/e/${hall.slug}`, hall.attendeeCookies[1] as string, report, REPEATS);
     }
-    if (!SKIP.has("data")) {
-      console.log("\n-- data at size, each request against GET /healthz in a loop");
-      await dataAtSize(app.url, hall, suggest, report, REPEATS, () => SOFT_LIMIT_MS - 330_000 - elapsed());
-    }
 
     // --- Live: the floor, then the app, at each size -----------------------------------------
     if (!SKIP.has("live")) {
       pool = new ClientPool(PROCESSES, nofile);
       report.notes.push(
-        `Load generator: ${PROCESSES} client processes (attendee i in process i mod ${PROCESSES}), socket.io-client with transports ${TRANSPORTS.join(" then ")}; 2 CPU cores shared by servers, clients and anything else running (load average at start ${load[0]?.toFixed(2)}).`,
+        `Load generator: ${PROCESSES} client processes (attendee i in process i mod ${PROCESSES}), socket.io-client with transports ${TRANSPORTS.join(" then ")} (polling over fetch); 2 CPU cores shared by the servers, the clients and anything else running (load average at start ${load.map((l) => l.toFixed(2)).join(" ")}).`,
       );
       const appFlood: number[] = [];
       for (const [sizeIndex, n] of SIZES.entries()) {
-        for (const kind of ["bare", "app"] as const) {
+        const largest = sizeIndex === SIZES.length - 1;
+        for (const kind of SERVERS) {
           const server = kind === "app" ? app : bare;
           if (!server) throw new Error("server missing");
           const block: Block = {
@@ -183,74 +187,44 @@ export async function run(): Promise<BenchResult> {
             n,
             sizeIndex,
             probe: kind === "app" ? probe : null,
-            restart: {
-              port: server.port,
-              env: kind === "app" ? appEnv : bareEnv,
-              nofile,
-              dbPath,
-              stateFile,
-            },
+            restart: { port: server.port, env: kind === "app" ? appEnv : bareEnv, nofile, dbPath, stateFile },
             transports: TRANSPORTS,
           };
           blocks.push(block);
           console.log(`\n-- ${kind === "app" ? "app" : "floor (bare Socket.IO)"}, ${n} attendees`);
           await connect(block);
           const runs = (what: string, min = 1) => {
-            // Later repeats are dropped only when the clock says so, and said in the notes.
-            let count = REPEATS;
-            if (elapsed() > SOFT_LIMIT_MS) {
-              count = min;
-              report.note(`${what} at ${n} (${kind}) ran ${min} time(s) only, to stay within the time limit`);
-            }
-            return count;
+            // Repeats are dropped only when the clock says so, and the notes say which.
+            if (elapsed() < LIVE_SOFT_LIMIT_MS) return REPEATS;
+            report.note(`${what} at ${n} (${kind}) ran ${min} time(s) only, to stay within the time limit`);
+            return min;
           };
-          await fanOut(block, -1);
-          for (let r = 0, k = runs("change fan-out"); r < k; r++) await fanOut(block, r);
-          await warmVotes(block);
-          for (let r = 0, k = runs("vote burst"); r < k; r++) await voteBurst(block, r);
-          if (sizeIndex === SIZES.length - 1) {
+          if (wanted("fanout")) {
+            await fanOut(block, -1);
+            for (let r = 0, k = runs("change fan-out"); r < k; r++) await fanOut(block, r);
+          }
+          if (wanted("burst")) {
+            await warmVotes(block);
+            for (let r = 0, k = runs("vote burst"); r < k; r++) await voteBurst(block, r);
+          }
+          // Votes stored per second, and the capture stream (200 watchers whatever the hall's size): largest size only.
+          if (wanted("flood") && largest) {
             for (let r = 0, k = runs("vote flood"); r < k; r++) {
               const rate = await voteFlood(block, r);
               if (kind === "app") appFlood.push(rate);
             }
           }
-          await watchCaptureSession(block);
-          for (let r = 0, k = runs("capture stream"); r < k; r++) await captureStream(block, r);
-          for (let r = 0, k = runs("reconnect storm"); r < k; r++) await storm(block, r, false);
-          if (runs("reconnect storm with a missed change", 0) > 0) await storm(block, 0, true);
+          if (wanted("capture") && largest) {
+            await watchCaptureSession(block);
+            for (let r = 0, k = runs("capture stream"); r < k; r++) await captureStream(block, r);
+          }
+          if (wanted("storm")) {
+            for (let r = 0, k = runs("reconnect storm"); r < k; r++) await storm(block, r, false);
+            if (runs("reconnect storm with a missed change", 0) > 0) await storm(block, 0, true);
+          }
           await disconnect(block);
           if (kind === "app") app = block.server;
           else bare = block.server;
-        }
-      }
-
-      // Raw inserts of the same rows, on a copy of the database (the app stopped first, so the copy is whole).
-      if (appFlood.length) {
-        await app?.stop();
-        const copy = join(dir, "raw-copy.sqlite");
-        copyFileSync(dbPath, copy);
-        const n = Math.max(...SIZES);
-        for (let r = 0; r < appFlood.length; r++) {
-          const raw = rawInsertRate(copy, hall, n, 173 + r);
-          report.add(
-            "vote flood (all vote at once)",
-            n,
-            "raw better-sqlite3 inserts of the same rows",
-            "votes/s",
-            "app",
-            raw,
-          );
-          report.add(
-            "vote flood (all vote at once)",
-            n,
-            "vote:set stored/s divided by raw inserts/s",
-            "x",
-            "app",
-            (appFlood[r] as number) / raw,
-            {
-              min: 0.5,
-            },
-          );
         }
       }
       const usage = await pool.usage();
@@ -262,16 +236,33 @@ export async function run(): Promise<BenchResult> {
         "app",
         usage.reduce((n, u) => n + u.cpuSeconds, 0),
       );
-      report.add(
-        "load generator",
-        null,
-        "client processes peak RSS (last)",
-        "MB",
-        "app",
-        Math.max(...usage.map((u) => u.rssBytes)) / 2 ** 20,
-      );
       const badPushes = usage.reduce((n, u) => n + u.badPushes, 0);
       if (badPushes) report.note(`${badPushes} pushes failed the app's zod schema in the clients`);
+      await pool.close();
+      pool = null;
+
+      // Raw inserts of the same rows, on a copy of the database (the app stopped first, so the copy is whole).
+      if (appFlood.length && app) {
+        await app.stop();
+        const copy = join(dir, "raw-copy.sqlite");
+        copyFileSync(dbPath, copy);
+        app = await startProcess("app", app.port, appEnv, nofile);
+        const n = Math.max(...SIZES);
+        for (let r = 0; r < appFlood.length; r++) {
+          const raw = rawInsertRate(copy, hall, n, 173 + r);
+          const s = "vote flood (all vote at once)";
+          report.add(s, n, "raw better-sqlite3 inserts of the same rows", "votes/s", "app", raw);
+          report.add(s, n, "vote:set stored/s divided by raw inserts/s", "x", "app", (appFlood[r] as number) / raw, {
+            min: 0.5,
+          });
+        }
+      }
+    }
+
+    // --- Data at size, last: every request at least once, repeats while the clock allows ------
+    if (!SKIP.has("data") && app) {
+      console.log("\n-- data at size, each request against GET /healthz in a loop");
+      await dataAtSize(app.url, hall, suggest, report, REPEATS, () => DATA_SOFT_LIMIT_MS - elapsed());
     }
 
     // Acknowledged vs stored, over the whole run.

@@ -1,3 +1,4 @@
+import { subscribe } from "node:diagnostics_channel";
 import { Agent, type ClientRequest } from "node:http";
 import type { ItemView } from "../../app/realtime/contract";
 import type { LiveEvent } from "../../app/realtime/eventState";
@@ -43,6 +44,14 @@ class CountingAgent extends Agent {
 }
 
 const agent = new CountingAgent({ keepAlive: true });
+
+/** Polling requests go through fetch (undici), which announces each request on a diagnostics channel. */
+let pollingRequests = 0;
+subscribe("undici:request:create", (message) => {
+  const path = (message as { request?: { path?: string } }).request?.path ?? "";
+  if (path.includes("/socket.io/")) pollingRequests++;
+});
+const socketRequests = () => agent.sent + pollingRequests;
 let clients: LiveClient[] = [];
 /** Position of each client in `clients`, the index of every per-client array here. */
 const slotOf = new Map<LiveClient, number>();
@@ -347,7 +356,7 @@ async function handle(request: Envelope): Promise<unknown> {
     case "markStorm": {
       stormMark = {
         readyAt: clients.map(() => null),
-        requests: agent.sent,
+        requests: socketRequests(),
         snapshots: snapshotRequests,
         joins: clients.reduce((n, c) => n + c.joins, 0),
         attempts: clients.reduce((n, c) => n + c.attempts, 0),
@@ -367,7 +376,7 @@ async function handle(request: Envelope): Promise<unknown> {
       stormMark = null;
       return {
         readyAt,
-        socketRequests: agent.sent - mark.requests,
+        socketRequests: socketRequests() - mark.requests,
         snapshotRequests: snapshotRequests - mark.snapshots,
         joins: clients.reduce((n, c) => n + c.joins, 0) - mark.joins,
         attempts: clients.reduce((n, c) => n + c.attempts, 0) - mark.attempts,

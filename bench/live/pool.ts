@@ -17,7 +17,11 @@ export class ClientPool {
     nofile: number,
   ) {
     for (let p = 0; p < size; p++) {
-      const child = spawnWithLimit(["--import", "tsx", "bench/live/clientProcess.ts"], {}, nofile, [
+      // BENCH_LIVE_PROFILE=dir writes a V8 CPU profile of each client process there (to see what the load costs).
+      const profile = process.env.BENCH_LIVE_PROFILE
+        ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_LIVE_PROFILE}`]
+        : [];
+      const child = spawnWithLimit([...profile, "--import", "tsx", "bench/live/clientProcess.ts"], {}, nofile, [
         "ignore",
         "inherit",
         "inherit",
@@ -88,7 +92,8 @@ export class ClientPool {
             if (child.exitCode !== null || child.signalCode !== null) return resolve();
             child.once("exit", () => resolve());
             child.disconnect();
-            setTimeout(() => child.kill("SIGKILL"), 5000).unref();
+            // A process writing its CPU profile (BENCH_LIVE_PROFILE) needs longer to exit.
+            setTimeout(() => child.kill("SIGKILL"), process.env.BENCH_LIVE_PROFILE ? 60_000 : 5000).unref();
           }),
       ),
     );
