@@ -11,6 +11,7 @@ import { now } from "./live/protocol";
 import { Report, type Row, table, targetText, verdict } from "./live/report";
 import {
   type Block,
+  acknowledged,
   NOTE_TAKERS,
   WATCHERS,
   captureStream,
@@ -265,7 +266,22 @@ export async function run(): Promise<BenchResult> {
       await dataAtSize(app.url, hall, suggest, report, REPEATS, () => DATA_SOFT_LIMIT_MS - elapsed());
     }
 
-    // Acknowledged vs stored, over the whole run.
+    // Acknowledged vs stored, over the whole run: every vote the app acknowledged is in the database, once.
+    if (probe && acknowledged.app > 0) {
+      const stored = probe.count("votes", hall.eventId) - hall.seededVotes;
+      report.add(
+        "votes, whole run",
+        null,
+        "stored minus acknowledged (SQLite, read-only)",
+        "",
+        "app",
+        stored - acknowledged.app,
+        {
+          equals: 0,
+        },
+      );
+      console.log(`\n  votes: ${acknowledged.app} acknowledged by the app over the run, ${stored} stored`);
+    }
     const serverErrors = [...blocks.map((b) => b.server), app, bare].flatMap((s) => s?.log.errors ?? []);
     if (serverErrors.length) report.note(`server logged errors: ${[...new Set(serverErrors)].slice(0, 3).join(" | ")}`);
   } finally {

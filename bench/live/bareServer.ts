@@ -105,7 +105,7 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return json(res, 200, {
       facts: state.facts,
       tallies: state.tallies,
-      personal: { isOrganiser: false, attendee: null, myVotes: [], myPitches: [] },
+      personal: { isOrganiser: false, attendee: null, myVotes: [], myPitches: [], mentions: 0 },
     });
   }
   if (req.method === "POST" && url.pathname === "/bare/seed") {
@@ -194,7 +194,13 @@ io.on("connection", (socket: Socket) => {
       }
     }
     await socket.join(`session:${payload.pitchId}`);
-    ack({ ok: true, viewers: presence(payload.pitchId) });
+    ack({
+      ok: true,
+      viewers: presence(payload.pitchId),
+      chathamHouse: false,
+      notesLocked: false,
+      stamp: String(items.size),
+    });
   });
   socket.on(
     "item:add",
@@ -211,6 +217,7 @@ io.on("connection", (socket: Socket) => {
         helpedHtml: "",
         speaker: null,
         createdAt: new Date().toISOString(),
+        changedAt: new Date().toISOString(),
         edited: false,
       };
       items.set(item.id, item);

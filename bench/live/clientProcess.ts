@@ -136,6 +136,7 @@ let stormMark: {
   snapshots: number;
   joins: number;
   attempts: number;
+  joinFailures: number;
 } | null = null;
 
 const hooks = {
@@ -360,6 +361,7 @@ async function handle(request: Envelope): Promise<unknown> {
         snapshots: snapshotRequests,
         joins: clients.reduce((n, c) => n + c.joins, 0),
         attempts: clients.reduce((n, c) => n + c.attempts, 0),
+        joinFailures: clients.reduce((n, c) => n + c.joinFailures, 0),
       };
       return null;
     }
@@ -380,6 +382,9 @@ async function handle(request: Envelope): Promise<unknown> {
         snapshotRequests: snapshotRequests - mark.snapshots,
         joins: clients.reduce((n, c) => n + c.joins, 0) - mark.joins,
         attempts: clients.reduce((n, c) => n + c.attempts, 0) - mark.attempts,
+        joinFailures: clients.reduce((n, c) => n + c.joinFailures, 0) - mark.joinFailures,
+        connected: clients.filter((c) => c.socket.connected).length,
+        connectedNotReady: clients.filter((c) => c.socket.connected && !c.ready).length,
       } satisfies StormResult;
     }
     case "usage": {

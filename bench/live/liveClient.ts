@@ -106,6 +106,7 @@ export class LiveClient {
   /** Joined and holding the version the server named at the last join (or newer). */
   ready = false;
   joins = 0;
+  joinFailures = 0;
   attempts = 0;
   badPushes = 0;
   private refetching = false;
@@ -200,6 +201,7 @@ export class LiveClient {
     this.socket.timeout(JOIN_TIMEOUT_MS).emit("event:join", { slug: this.options.slug }, (err, result) => {
       if (this.closed) return;
       if (err || !result.ok) {
+        this.joinFailures++;
         if (this.firstJoin && result && !result.ok) {
           this.firstJoin.reject(new Error(`event:join refused: ${result.error}`));
           this.firstJoin = null;

@@ -134,6 +134,11 @@ export interface StormResult {
   joins: number;
   /** Reconnection attempts since the mark. */
   attempts: number;
+  /** At the end: clients whose socket is connected, and connected but not joined with the current state. */
+  connected: number;
+  connectedNotReady: number;
+  /** Join acks that timed out, or were refused, since the mark. */
+  joinFailures: number;
 }
 
 export interface UsageResult {

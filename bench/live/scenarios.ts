@@ -284,6 +284,9 @@ interface VoteRun {
   stored: number | null;
 }
 
+/** Votes the app acknowledged over the whole run (warm-ups included), to check against the database at the end. */
+export const acknowledged = { app: 0 };
+
 async function castVotes(b: Block, orders: VoteOrder[], pitchIds: string[]): Promise<VoteRun> {
   await b.pool.all({ cmd: "trackTallies", pitchIds });
   const storedBefore = storedVotes(b);
@@ -301,6 +304,7 @@ async function castVotes(b: Block, orders: VoteOrder[], pitchIds: string[]): Pro
   const cpu = serverCpu(b) - cpuBefore;
   const load = (await loadUsage(b)) - loadBefore;
   const storedAfter = storedVotes(b);
+  if (b.kind === "app") acknowledged.app += records.filter((r) => r.ok).length;
   return {
     records,
     tallies,
@@ -599,6 +603,6 @@ export async function storm(b: Block, run: number, withChange: boolean): Promise
   b.report.add(s, b.n, "server CPU after listening", "s", b.who, cpu);
   b.report.add(s, b.n, "load generator CPU", "s", b.who, load);
   console.log(
-    `  ${b.kind} N=${b.n} storm ${run + 1}${withChange ? " (change missed)" : ""}: down ${((listening - killed) / 1000).toFixed(1)} s, all back ${(d.max / 1000).toFixed(1)} s after listening (${missing} missing); ${sum((r) => r.joins)} joins, ${sum((r) => r.snapshotRequests)} state.json, ${sum((r) => r.socketRequests)} socket HTTP requests, ${b.kind === "app" ? `${b.server.log.requests} logged requests, builds ${b.server.log.snapshotBuilds ?? "not logged"}, ` : ""}server CPU ${cpu.toFixed(2)} s`,
+    `  ${b.kind} N=${b.n} storm ${run + 1}${withChange ? " (change missed)" : ""}: down ${((listening - killed) / 1000).toFixed(1)} s, all back ${(d.max / 1000).toFixed(1)} s after listening (${missing} missing); ${sum((r) => r.joins)} joins, ${sum((r) => r.snapshotRequests)} state.json, ${sum((r) => r.socketRequests)} socket HTTP requests, ${sum((r) => r.attempts)} reconnect attempts, ${sum((r) => r.joinFailures)} failed joins, ${sum((r) => r.connected)} connected (${sum((r) => r.connectedNotReady)} not current), ${b.kind === "app" ? `${b.server.log.requests} logged requests, builds ${b.server.log.snapshotBuilds ?? "not logged"}, ` : ""}server CPU ${cpu.toFixed(2)} s`,
   );
 }

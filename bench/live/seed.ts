@@ -42,8 +42,8 @@ export interface HallEvent {
   bigSessionId: string;
   /** Another placed session, for the capture stream. */
   captureSessionId: string;
-  /** Each attendee's pitch indexes voted for at the start. */
-  votedBy: Array<Set<number>>;
+  /** Votes in the database at the start. */
+  seededVotes: number;
   votesPerAttendee: number;
 }
 
@@ -123,12 +123,10 @@ export async function seedDatabase(
     const roomIds = Array.from({ length: 10 }, () => newId());
     const slotIds = Array.from({ length: 8 }, () => newId());
     const attendeeIndex = (generated: string) => Number(generated.slice(1));
-    const votedBy = attendeeIds.map(() => new Set<number>());
     const voteRows: Array<typeof votes.$inferInsert> = [];
     shape.pitches.forEach((p, pitchIndex) => {
       for (const voter of p.voters) {
         const a = attendeeIndex(voter);
-        votedBy[a]?.add(pitchIndex);
         voteRows.push({
           eventId: hallId,
           pitchId: pitchIds[pitchIndex] as string,
@@ -267,7 +265,7 @@ export async function seedDatabase(
       freeCells: [6, 7].flatMap((s) => roomIds.map((roomId) => ({ roomId, slotId: slotIds[s] as string }))),
       bigSessionId: pitchIds[0] as string,
       captureSessionId: pitchIds[1] as string,
-      votedBy,
+      seededVotes: voteRows.length,
       votesPerAttendee,
     };
 
