@@ -35,20 +35,28 @@ import type { BenchResult, Figure } from "./run";
  * The production build on a temporary SQLite database built through the
  * app's schema (bench/live/seed.ts), and in the same run a bare Socket.IO
  * server (bench/live/bareServer.ts) that sends the same messages to the same
- * clients: the floor. Attendees are socket.io-client connections in 1-3
- * child processes (bench/live/clientProcess.ts) that behave as the app's
- * pages do (bench/live/liveClient.ts). At each size (500, then 2,000
- * attendees) the floor's block runs first, then the app's: connect, change
- * fan-out, vote burst, vote flood, capture stream, reconnect storms. Before
- * them, with nobody connected: page weight (bench/page-weight.bench.ts), the
- * event page's LCP throttled, and the data-at-size requests against
- * /healthz. Every key figure is measured three times; the table shows each
- * run and the medians. Results go to bench/results/latest.json.
+ * clients: the floor. Attendees are socket.io-client connections in child
+ * processes (bench/live/clientProcess.ts) that follow the event as the app's
+ * pages do (bench/live/liveClient.ts).
+ *
+ * In order: page weight (bench/page-weight.bench.ts) and the event page's
+ * LCP throttled, with nobody connected; then at each size (500, then 2,000
+ * attendees) the floor's block and the app's: connect, change fan-out, vote
+ * burst, (largest size only) vote flood and capture stream, reconnect storms;
+ * then raw inserts of the flood's rows, and last the data-at-size requests
+ * against /healthz. Every key figure is measured three times (the table shows
+ * each run and the medians); repeats are dropped only if the clock runs short
+ * (the notes say which), and the run stops by itself before 10 minutes.
+ * Results go to bench/results/latest.json (not tracked: it changes on every
+ * run and machine; docs/performance.md holds the reference figures).
  *
  * Knobs (environment): BENCH_LIVE_SIZES (default "500,2000"),
- * BENCH_LIVE_REPEATS (3), BENCH_LIVE_PROCESSES (2), BENCH_LIVE_TRANSPORTS
- * ("polling,websocket": the browser's default, as the app's pages connect),
- * BENCH_LIVE_SKIP (comma list of: weight, lcp, data, live).
+ * BENCH_LIVE_REPEATS (3), BENCH_LIVE_PROCESSES (2, at most 3),
+ * BENCH_LIVE_TRANSPORTS ("polling,websocket": the browser's default, as the
+ * app's pages connect), BENCH_LIVE_SKIP (comma list of: weight, lcp, data,
+ * live); for development BENCH_LIVE_ONLY (fanout, burst, flood, capture,
+ * storm), BENCH_LIVE_SERVERS ("bare" or "app") and BENCH_LIVE_PROFILE (a
+ * directory for the client processes' CPU profiles).
  */
 
 const root = resolve(import.meta.dirname, "..");
