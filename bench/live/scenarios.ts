@@ -582,6 +582,10 @@ export async function storm(b: Block, run: number, withChange: boolean): Promise
     b.report.add(s, b.n, "HTTP requests logged by the server", "", b.who, b.server.log.requests);
     if (b.server.log.snapshotBuilds !== null) {
       b.report.add(s, b.n, "snapshot builds (server log)", "", b.who, b.server.log.snapshotBuilds, { max: 5 });
+    } else if (!b.report.notes.some((n) => n.startsWith("snapshot builds"))) {
+      b.report.note(
+        "snapshot builds: the server logs no build counter (a `builds` or `snapshotBuilds` field on any log line would be read), so the storms count state.json requests instead; a snapshot is cached per version, so a storm without a missed change needs none and one with a missed change at most one build per version",
+      );
     }
   }
   b.report.add(
