@@ -286,15 +286,18 @@ async function handle(request: Envelope): Promise<unknown> {
       const byIndex = new Map(clients.map((c) => [c.index, c]));
       let viewers = 0;
       for (const index of request.indices) watchers.add(index);
-      await Promise.all(
-        request.indices.map(async (index) => {
-          const client = byIndex.get(index);
-          if (!client) throw new Error(`no client ${index} here`);
-          const ack = await client.socket.timeout(10_000).emitWithAck("session:watch", { pitchId: request.pitchId });
-          if (!ack.ok) throw new Error(`session:watch refused: ${ack.error}`);
-          viewers = Math.max(viewers, ack.viewers);
-        }),
-      );
+      // A few at a time: each arrival sends every watcher a presence count, so the room's traffic grows as n².
+      for (let i = 0; i < request.indices.length; i += 20) {
+        await Promise.all(
+          request.indices.slice(i, i + 20).map(async (index) => {
+            const client = byIndex.get(index);
+            if (!client) throw new Error(`no client ${index} here`);
+            const ack = await client.socket.timeout(30_000).emitWithAck("session:watch", { pitchId: request.pitchId });
+            if (!ack.ok) throw new Error(`session:watch refused: ${ack.error}`);
+            viewers = Math.max(viewers, ack.viewers);
+          }),
+        );
+      }
       return viewers;
     }
     case "captureStart": {

@@ -50,7 +50,7 @@ export interface Block {
 
 const FANOUT_TIMEOUT_MS = 20_000;
 const VOTE_TIMEOUT_MS = 30_000;
-const STORM_TIMEOUT_MS = 45_000;
+const STORM_TIMEOUT_MS = 30_000;
 
 /** Pitches reserved for vote bursts: 5 per (size, run), from index 140 (they start with no votes). */
 const burstPitches = (hall: HallEvent, sizeIndex: number, run: number) =>
@@ -607,6 +607,6 @@ export async function storm(b: Block, run: number, withChange: boolean): Promise
   b.report.add(s, b.n, "server CPU after listening", "s", b.who, cpu);
   b.report.add(s, b.n, "load generator CPU", "s", b.who, load);
   console.log(
-    `  ${b.kind} N=${b.n} storm ${run + 1}${withChange ? " (change missed)" : ""}: down ${((listening - killed) / 1000).toFixed(1)} s, all back ${(d.max / 1000).toFixed(1)} s after listening (${missing} missing); ${sum((r) => r.joins)} joins, ${sum((r) => r.snapshotRequests)} state.json, ${sum((r) => r.socketRequests)} socket HTTP requests, ${sum((r) => r.attempts)} reconnect attempts, ${sum((r) => r.joinFailures)} failed joins, ${sum((r) => r.connected)} connected (${sum((r) => r.connectedNotReady)} not current), ${b.kind === "app" ? `${b.server.log.requests} logged requests, builds ${b.server.log.snapshotBuilds ?? "not logged"}, ` : ""}server CPU ${cpu.toFixed(2)} s`,
+    `  ${b.kind} N=${b.n} storm ${run + 1}${withChange ? " (change missed)" : ""}: down ${((listening - killed) / 1000).toFixed(1)} s (exit ${((old.exitedAt - killed) / 1000).toFixed(1)} s, start ${((listening - b.server.spawnedAt) / 1000).toFixed(1)} s), all back ${(d.max / 1000).toFixed(1)} s after listening (${missing} missing); ${sum((r) => r.joins)} joins, ${sum((r) => r.snapshotRequests)} state.json, ${sum((r) => r.socketRequests)} socket HTTP requests, ${sum((r) => r.attempts)} reconnect attempts, ${sum((r) => r.joinFailures)} failed joins, ${sum((r) => r.connected)} connected (${sum((r) => r.connectedNotReady)} not current), ${b.kind === "app" ? `${b.server.log.requests} logged requests, builds ${b.server.log.snapshotBuilds ?? "not logged"}, ` : ""}server CPU ${cpu.toFixed(2)} s`,
   );
 }
