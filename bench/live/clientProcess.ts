@@ -292,9 +292,19 @@ async function handle(request: Envelope): Promise<unknown> {
           request.indices.slice(i, i + 20).map(async (index) => {
             const client = byIndex.get(index);
             if (!client) throw new Error(`no client ${index} here`);
-            const ack = await client.socket.timeout(30_000).emitWithAck("session:watch", { pitchId: request.pitchId });
-            if (!ack.ok) throw new Error(`session:watch refused: ${ack.error}`);
-            viewers = Math.max(viewers, ack.viewers);
+            // As the session page: watch after the event is joined (again after a reconnect's rejoin).
+            for (let attempt = 0; ; attempt++) {
+              await client.whenReady(30_000);
+              const ack = await client.socket
+                .timeout(30_000)
+                .emitWithAck("session:watch", { pitchId: request.pitchId });
+              if (ack.ok) {
+                viewers = Math.max(viewers, ack.viewers);
+                break;
+              }
+              if (attempt >= 3) throw new Error(`session:watch refused: ${ack.error}`);
+              await sleep(500);
+            }
           }),
         );
       }
@@ -389,6 +399,10 @@ async function handle(request: Envelope): Promise<unknown> {
         connected: clients.filter((c) => c.socket.connected).length,
         connectedNotReady: clients.filter((c) => c.socket.connected && !c.ready).length,
       } satisfies StormResult;
+    }
+    case "settle": {
+      const results = await Promise.all(clients.map((c) => c.whenReady(request.timeoutMs)));
+      return results.filter((ready) => !ready).length;
     }
     case "usage": {
       const usage = process.cpuUsage();

@@ -166,6 +166,16 @@ export class LiveClient {
     });
   }
 
+  /** Resolves once the client is connected and joined with its state current (false after `ms`). */
+  async whenReady(ms: number): Promise<boolean> {
+    const until = Date.now() + ms;
+    while (!(this.ready && this.socket.connected)) {
+      if (Date.now() > until) return false;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    return true;
+  }
+
   close(): void {
     this.closed = true;
     clearTimeout(this.joinTimer);

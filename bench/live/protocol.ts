@@ -83,6 +83,8 @@ export type Request =
   | { cmd: "captureCollect"; prefix: string; ids: string[]; timeoutMs: number }
   | { cmd: "markStorm" }
   | { cmd: "awaitStorm"; timeoutMs: number; version: number }
+  /** Waits until every client is connected and joined with its state current (or the timeout); answers how many are not. */
+  | { cmd: "settle"; timeoutMs: number }
   | { cmd: "usage" }
   | { cmd: "disconnect" };
 
