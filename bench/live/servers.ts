@@ -112,7 +112,14 @@ export async function startProcess(
   nofile: number,
 ): Promise<RunningServer> {
   const spawnedAt = now();
-  const args = kind === "app" ? ["--import", "tsx", "server.ts"] : ["--import", "tsx", "bench/live/bareServer.ts"];
+  // BENCH_LIVE_SERVER_PROFILE=dir: a V8 CPU profile of each server process, written when it stops.
+  const profile = process.env.BENCH_LIVE_SERVER_PROFILE
+    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_LIVE_SERVER_PROFILE}`]
+    : [];
+  const args = [
+    ...profile,
+    ...(kind === "app" ? ["--import", "tsx", "server.ts"] : ["--import", "tsx", "bench/live/bareServer.ts"]),
+  ];
   const child = spawnWithLimit(
     args,
     {
