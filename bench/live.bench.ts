@@ -8,7 +8,7 @@ import { measureLcp, throttlingText } from "./live/lcp";
 import { ClientPool } from "./live/pool";
 import { median, rssBytes } from "./live/proc";
 import { now } from "./live/protocol";
-import { Report, type Row, table, targetText, verdict } from "./live/report";
+import { Report, type Row, grouped, table, targetText, verdict } from "./live/report";
 import {
   type Block,
   FLOOD,
@@ -333,7 +333,7 @@ export async function run(): Promise<BenchResult> {
         const n = Math.max(...SIZES);
         for (let r = 0; r < appFlood.length; r++) {
           const raw = rawInsertRate(copy, hall, Math.min(FLOOD, n), 173 + r);
-          const s = `vote flood (${Math.min(FLOOD, n)} vote at once)`;
+          const s = `vote flood (${Math.min(FLOOD, n)} votes at once)`;
           report.add(s, n, "raw better-sqlite3 inserts of the same rows", "votes/s", "app", raw);
           report.add(s, n, "vote:set stored/s divided by raw inserts/s", "x", "app", (appFlood[r] as number) / raw, {
             min: 0.5,
@@ -407,7 +407,7 @@ function finish(report: Report, started: number, partial: boolean): BenchResult 
     partial,
     settings: { sizes: SIZES, repeats: REPEATS, processes: PROCESSES, transports: TRANSPORTS },
     machine: { cpus: 2, loadAverageAtEnd: loadavg().map((l) => Number(l.toFixed(2))) },
-    rows: report.rows.map((r: Row) => ({
+    rows: grouped(report.rows).map((r: Row) => ({
       section: r.section,
       n: r.n,
       label: r.label,

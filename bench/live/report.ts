@@ -97,9 +97,22 @@ export function fmt(value: number | undefined): string {
   return value.toFixed(3);
 }
 
+/** Rows grouped by (scenario, size) in the order each group first appeared, so late app-only rows join their group. */
+export function grouped(rows: readonly Row[]): Row[] {
+  const order = new Map<string, number>();
+  rows.forEach((r) => {
+    const key = `${r.section}|${r.n}`;
+    if (!order.has(key)) order.set(key, order.size);
+  });
+  return rows
+    .map((r, i) => ({ r, i, g: order.get(`${r.section}|${r.n}`) ?? 0 }))
+    .sort((a, b) => a.g - b.g || a.i - b.i)
+    .map((x) => x.r);
+}
+
 export function table(rows: readonly Row[]): string {
   const header = ["scenario", "N", "figure", "unit", "app runs", "app median", "floor median", "ratio", "target", ""];
-  const lines = rows.map((row) => {
+  const lines = grouped(rows).map((row) => {
     const m = median(row.app);
     const f = row.floor?.length ? median(row.floor) : undefined;
     return [

@@ -456,7 +456,7 @@ export async function voteFlood(b: Block, run: number): Promise<number> {
   const result = await castVotes(b, orders, [pitchId]);
   const acked = result.records.filter((r) => r.ok).length;
   const rate = acked / ((result.lastAck - result.firstSent) / 1000);
-  const s = `vote flood (${count} vote at once)`;
+  const s = `vote flood (${count} votes at once)`;
   b.report.add(s, b.n, "votes stored per second through vote:set", "votes/s", b.who, rate);
   if (result.storage) {
     b.report.add(s, b.n, "acknowledged votes not in SQLite", "", b.who, result.storage.missing, { equals: 0 });
