@@ -44,21 +44,27 @@ import type { BenchResult, Figure } from "./run";
  * In order: page weight (bench/page-weight.bench.ts) and the event page's
  * LCP throttled, with nobody connected; then at each size (500, then 2,000
  * attendees) the floor's block and the app's: connect, change fan-out, vote
- * burst, (largest size only) vote flood and capture stream, reconnect storms;
- * then raw inserts of the flood's rows, and last the data-at-size requests
- * against /healthz. Every key figure is measured three times (the table shows
- * each run and the medians); repeats are dropped only if the clock runs short
- * (the notes say which), and the run stops by itself before 10 minutes.
- * Results go to bench/results/latest.json (not tracked: it changes on every
- * run and machine; docs/performance.md holds the reference figures).
+ * burst, (largest size only) vote flood and capture stream, then a reconnect
+ * storm (and at the largest size one with a change missed while the server
+ * was down); then raw inserts of the flood's rows, and last the data-at-size
+ * requests against /healthz. Every figure but the storms is measured three
+ * times (the table shows each run and the medians); a storm is one run per
+ * block by default, because each costs a restart and up to half a minute of
+ * reconnecting (BENCH_LIVE_STORMS=3 for three). Repeats are dropped only if
+ * the clock runs short (the notes say which), and the run stops by itself
+ * before 10 minutes (about 4.5 minutes on a quiet machine). Memory per client
+ * is one RSS sample per block. Results go to bench/results/latest.json (not
+ * tracked: it changes on every run and machine; docs/performance.md holds the
+ * reference figures).
  *
  * Knobs (environment): BENCH_LIVE_SIZES (default "500,2000"),
- * BENCH_LIVE_REPEATS (3), BENCH_LIVE_PROCESSES (2, at most 3),
- * BENCH_LIVE_TRANSPORTS ("polling,websocket": the browser's default, as the
- * app's pages connect), BENCH_LIVE_SKIP (comma list of: weight, lcp, data,
- * live); for development BENCH_LIVE_ONLY (fanout, burst, flood, capture,
- * storm), BENCH_LIVE_SERVERS ("bare" or "app") and BENCH_LIVE_PROFILE (a
- * directory for the client processes' CPU profiles).
+ * BENCH_LIVE_REPEATS (3), BENCH_LIVE_STORMS (1), BENCH_LIVE_PROCESSES (2, at
+ * most 3), BENCH_LIVE_TRANSPORTS ("polling,websocket": the browser's default,
+ * as the app's pages connect), BENCH_LIVE_SKIP (comma list of: weight, lcp,
+ * data, live); for development BENCH_LIVE_ONLY (fanout, burst, flood,
+ * capture, storm), BENCH_LIVE_SERVERS ("bare" or "app"), and
+ * BENCH_LIVE_PROFILE / BENCH_LIVE_SERVER_PROFILE (a directory for V8 CPU
+ * profiles of the client processes / the servers).
  */
 
 const root = resolve(import.meta.dirname, "..");
