@@ -34,6 +34,14 @@ export class ClientPool {
         if (reply.ok) waiter.resolve(reply.result);
         else waiter.reject(new Error(`client process ${p}: ${reply.error}`));
       });
+      // A send to a process that already exited (the run stopped at its time limit) rejects that request;
+      // without this listener Node throws the channel error as an unhandled 'error' event.
+      child.on("error", (error) => {
+        for (const [id, waiter] of this.waiting) {
+          waiter.reject(new Error(`client process ${p}: ${error.message} (request ${id})`));
+        }
+        this.waiting.clear();
+      });
       child.on("exit", (code, signal) => {
         for (const [id, waiter] of this.waiting) {
           waiter.reject(new Error(`client process ${p} exited (${code ?? signal}) during request ${id}`));
@@ -58,8 +66,13 @@ export class ClientPool {
     if (!child) throw new Error(`no client process ${p}`);
     const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
+      if (!child.connected) return reject(new Error(`client process ${p} is gone (request ${id})`));
       this.waiting.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      child.send({ ...request, id } as Envelope);
+      child.send({ ...request, id } as Envelope, (error) => {
+        if (!error) return;
+        this.waiting.delete(id);
+        reject(new Error(`client process ${p}: ${error.message} (request ${id})`));
+      });
     });
   }
 

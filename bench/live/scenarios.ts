@@ -48,6 +48,24 @@ export interface Block {
   transports: string[];
 }
 
+/**
+ * The measured spans, on the monotonic clock V8's CPU profiles stamp their
+ * samples with, for BENCH_LIVE_SERVER_PROFILE: live.bench.ts writes them to
+ * windows.json beside the profiles, and `bench/profile-summary.ts <dir>
+ * --window "app 2000 vote burst"` counts only the samples inside them.
+ */
+export const profileWindows: Array<{ label: string; start: number; end: number }> = [];
+const micros = () => Number(process.hrtime.bigint() / 1000n);
+
+async function measured<T>(label: string, run: () => Promise<T>): Promise<T> {
+  const start = micros();
+  try {
+    return await run();
+  } finally {
+    profileWindows.push({ label, start, end: micros() });
+  }
+}
+
 const FANOUT_TIMEOUT_MS = 20_000;
 const VOTE_TIMEOUT_MS = 30_000;
 const STORM_TIMEOUT_MS = 30_000;
@@ -225,9 +243,12 @@ export async function fanOut(b: Block, run: number): Promise<void> {
     const cpuBefore = serverCpu(b);
     const loadBefore = await loadUsage(b);
     const sent = now();
-    await change.send();
-    const httpMs = now() - sent;
-    const results = await b.pool.all<ExpectResult>({ cmd: "awaitExpect", key, timeoutMs: FANOUT_TIMEOUT_MS });
+    let httpMs = 0;
+    const results = await measured(`${b.kind} ${b.n} change fan-out ${kind}${warmUp ? " warm-up" : ""}`, async () => {
+      await change.send();
+      httpMs = now() - sent;
+      return b.pool.all<ExpectResult>({ cmd: "awaitExpect", key, timeoutMs: FANOUT_TIMEOUT_MS });
+    });
     const done = now();
     await sleep(300);
     const cpu = serverCpu(b) - cpuBefore;
@@ -336,19 +357,23 @@ interface VoteRun {
 /** Votes the app acknowledged over the whole run (warm-ups included), to check against the database at the end. */
 export const acknowledged = { app: 0 };
 
-async function castVotes(b: Block, orders: VoteOrder[], pitchIds: string[]): Promise<VoteRun> {
+async function castVotes(b: Block, orders: VoteOrder[], pitchIds: string[], label: string): Promise<VoteRun> {
   await b.pool.all({ cmd: "trackTallies", pitchIds });
   const cpuBefore = serverCpu(b);
   const loadBefore = await loadUsage(b);
   const shares: VoteOrder[][] = Array.from({ length: b.pool.size }, () => []);
   for (const order of orders) shares[b.pool.processOf(order.index)]?.push(order);
-  const records = (
-    await b.pool.each<VoteRecord[]>((p) => ({ cmd: "vote", orders: shares[p] ?? [], timeoutMs: VOTE_TIMEOUT_MS }))
-  ).flat();
-  // Wait until every client holds the final count of every pitch (or the timeout).
-  const finals: Record<string, number> = {};
-  for (const r of records) if (r.ok && r.votes !== null) finals[r.pitchId] = Math.max(finals[r.pitchId] ?? 0, r.votes);
-  const tallies = await b.pool.all<TallyResult>({ cmd: "collectTallies", finals, timeoutMs: VOTE_TIMEOUT_MS });
+  const { records, tallies } = await measured(`${b.kind} ${b.n} ${label}`, async () => {
+    const records = (
+      await b.pool.each<VoteRecord[]>((p) => ({ cmd: "vote", orders: shares[p] ?? [], timeoutMs: VOTE_TIMEOUT_MS }))
+    ).flat();
+    // Wait until every client holds the final count of every pitch (or the timeout).
+    const finals: Record<string, number> = {};
+    for (const r of records)
+      if (r.ok && r.votes !== null) finals[r.pitchId] = Math.max(finals[r.pitchId] ?? 0, r.votes);
+    const tallies = await b.pool.all<TallyResult>({ cmd: "collectTallies", finals, timeoutMs: VOTE_TIMEOUT_MS });
+    return { records, tallies };
+  });
   const cpu = serverCpu(b) - cpuBefore;
   const load = (await loadUsage(b)) - loadBefore;
   await settle(b, "votes");
@@ -384,7 +409,7 @@ export async function warmVotes(b: Block): Promise<void> {
   const count = Math.min(100, b.n);
   const start = now() + 200;
   const orders = Array.from({ length: count }, (_, i) => ({ index: i, pitchId, at: start + (i / count) * 200 }));
-  const result = await castVotes(b, orders, [pitchId]);
+  const result = await castVotes(b, orders, [pitchId], "vote warm-up");
   const errors = result.records.filter((r) => !r.ok);
   if (errors.length) throw new Error(`warm-up votes refused: ${errors[0]?.error}`);
   await sleep(300);
@@ -399,7 +424,7 @@ export async function voteBurst(b: Block, run: number): Promise<void> {
     pitchId: pitchIds[i % pitchIds.length] as string,
     at: start + (i / b.n) * 1000,
   }));
-  const result = await castVotes(b, orders, pitchIds);
+  const result = await castVotes(b, orders, pitchIds, "vote burst");
   const seen = lastClientTimes(result);
   const latencies: number[] = [];
   let unseen = 0;
@@ -453,7 +478,7 @@ export async function voteFlood(b: Block, run: number): Promise<number> {
   const start = now() + 300;
   const count = Math.min(FLOOD, b.n);
   const orders = Array.from({ length: count }, (_, i) => ({ index: i, pitchId, at: start }));
-  const result = await castVotes(b, orders, [pitchId]);
+  const result = await castVotes(b, orders, [pitchId], "vote flood");
   const acked = result.records.filter((r) => r.ok).length;
   const rate = acked / ((result.lastAck - result.firstSent) / 1000);
   const s = `vote flood (${count} votes at once)`;

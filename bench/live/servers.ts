@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
 import { createServer } from "node:net";
-import { resolve } from "node:path";
+import { join, resolve } from "node:path";
 import { createInterface } from "node:readline";
 import { now } from "./protocol";
 
@@ -112,9 +112,9 @@ export async function startProcess(
   nofile: number,
 ): Promise<RunningServer> {
   const spawnedAt = now();
-  // BENCH_LIVE_SERVER_PROFILE=dir: a V8 CPU profile of each server process, written when it stops.
+  // BENCH_LIVE_SERVER_PROFILE=dir: a V8 CPU profile of each server process (dir/app, dir/bare), written when it stops.
   const profile = process.env.BENCH_LIVE_SERVER_PROFILE
-    ? ["--cpu-prof", `--cpu-prof-dir=${process.env.BENCH_LIVE_SERVER_PROFILE}`]
+    ? ["--cpu-prof", `--cpu-prof-dir=${join(process.env.BENCH_LIVE_SERVER_PROFILE, kind)}`]
     : [];
   const args = [
     ...profile,
