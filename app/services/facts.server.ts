@@ -161,7 +161,12 @@ export const CONFLICT_CHECK_MS = 1000;
  * only state allowed in process memory): the facts per event at their
  * version, and the vote counts, kept current by each committed vote.
  */
-export function createFactsCache() {
+export function createFactsCache(
+  options: {
+    /** After each build: the server logs it (`snapshotBuilds`, read by the live benchmark's reconnect storms). */
+    onBuild?: (eventId: string, version: number, builds: number) => void;
+  } = {},
+) {
   const facts = new Map<string, Built>();
   const tallies = new Map<string, Map<string, number>>();
   const conflictChecks = new Map<string, ReturnType<typeof setTimeout>>();
@@ -212,6 +217,7 @@ export function createFactsCache() {
       const built = buildFacts(db, eventId);
       builds++;
       facts.set(eventId, built);
+      options.onBuild?.(eventId, built.version, builds);
       return built;
     },
     tallies(db: Db, eventId: string): Map<string, number> {
