@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
-import { type Pitch, capturedItems, pitches, placements, votes } from "../../db/schema";
+import { type Event, type Pitch, capturedItems, pitches, placements, votes } from "../../db/schema";
 import { renderMarkdown } from "../domain/markdown.server";
 import { checkVote, mergedVoters, talliesVisible, votesLeft } from "../domain/voting";
 import {
@@ -18,7 +18,7 @@ import { nextVersion, publishChange } from "./facts.server";
 import { newId } from "./ids.server";
 import { immediateTransaction, prepared } from "./prepared.server";
 import { validate } from "./validate";
-import { type Viewer, requireAttendee, requireOrganiser } from "./viewer.server";
+import { type Viewer, findEventById, requireAttendee, requireOrganiser } from "./viewer.server";
 
 /** Pitching, voting and moderating pitches: every write goes through one function here. */
 
@@ -186,9 +186,12 @@ export async function withdrawPitch(ctx: ServiceContext, viewer: Viewer, input: 
 }
 
 /**
- * Casts or takes back a vote. The wanted state is given (not a toggle), the
- * budget is checked inside an immediate transaction, and the new tally goes
- * out on the next coalesced tick.
+ * Casts or takes back a vote: the one write path for the vote form and the
+ * socket's `vote:set`. The wanted state is given (not a toggle). The vote
+ * joins the group commit (`commitVotes`): every vote queued in the same turn
+ * of the event loop is applied in order in ONE immediate transaction, each
+ * checked against the budget as if alone; the answer comes after that
+ * commit, and the new tallies go out on the next coalesced tick.
  */
 export async function setVote(
   ctx: ServiceContext,
@@ -198,46 +201,136 @@ export async function setVote(
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const { pitchId, vote } = validate(voteSchema, input);
-  const { event } = viewer;
-  const db = ctx.db;
-  const q = prepared(db, voteStatements);
-  const keys = { eventId: event.id, pitchId, attendeeId: attendee.id };
-  const result = immediateTransaction(db, () => {
-    const pitch = findPitch(db, event.id, pitchId);
-    const existing = q.vote.get(keys);
-    const used = usedVotes(db, event.id, attendee.id);
-    let changed = false;
-    if (vote && !existing) {
-      const refusal = checkVote({
-        votingOpen: event.votingOpen,
-        pitchOpen: pitch.status === "open",
-        budget: event.votesPerAttendee,
-        used,
-      });
-      if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
-      q.insert.run(keys);
-      changed = true;
-    } else if (!vote && existing) {
-      if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
-      q.remove.run(keys);
-      changed = true;
-    }
-    // Only votes on open pitches count against the budget: a change on an open pitch moves the count by one.
-    const usedAfter = changed && pitch.status === "open" ? used + (vote ? 1 : -1) : used;
-    return { changed, tally: tallyOf(db, pitchId), votesLeft: votesLeft(event.votesPerAttendee, usedAfter) };
-  });
-  const blind = !talliesVisible(event, false);
-  if (result.changed) {
-    ctx.facts.setTally(event.id, pitchId, result.tally);
-    ctx.facts.checkConflictsSoon(ctx, event.id);
-    ctx.publish.tally(event.id, pitchId, result.tally, blind ? "organisers" : "everyone");
-  }
+  const done = await queueVote(ctx, { eventId: viewer.event.id, attendeeId: attendee.id, pitchId, vote });
   return {
     pitchId,
     voted: vote,
-    votes: talliesVisible(event, viewer.isOrganiser) ? result.tally : null,
-    votesLeft: result.votesLeft,
+    votes: talliesVisible(done.event, viewer.isOrganiser) ? done.tally : null,
+    votesLeft: done.votesLeft,
   };
+}
+
+interface QueuedVote {
+  eventId: string;
+  attendeeId: string;
+  pitchId: string;
+  vote: boolean;
+}
+
+/** What a committed vote answers: the event row it was checked against, and the pitch's count after the commit. */
+interface CommittedVote {
+  event: Event;
+  tally: number;
+  votesLeft: number;
+}
+
+type Waiting = QueuedVote & { resolve(done: CommittedVote): void; reject(error: unknown): void };
+
+/** Votes waiting for the next group commit, per connection. */
+const voteQueues = new WeakMap<Db, { ctx: ServiceContext; votes: Waiting[] }>();
+
+function queueVote(ctx: ServiceContext, vote: QueuedVote): Promise<CommittedVote> {
+  return new Promise((resolve, reject) => {
+    let queue = voteQueues.get(ctx.db);
+    if (!queue) {
+      queue = { ctx, votes: [] };
+      voteQueues.set(ctx.db, queue);
+      // After this turn's I/O: every vote:set read from the sockets meanwhile (and every vote form) joins in.
+      setImmediate(() => commitVotes(ctx.db));
+    }
+    queue.votes.push({ ...vote, resolve, reject });
+  });
+}
+
+/**
+ * Group commit (issue 9): a burst of 2,000 votes was 2,000 transactions, and
+ * their BEGIN/COMMIT and a count of the pitch's votes per vote were most of
+ * what storing a vote cost. Here the queued votes share one IMMEDIATE
+ * transaction: the event row is read once per event under the write lock
+ * (so the budget, voting open or closed, and blind voting are what is
+ * committed, not what a cache held), each vote is checked in arrival order
+ * against the attendee's votes so far (the earlier ones of the same batch
+ * included), and each pitch's count is read once, after the last vote. A
+ * refused vote (budget, closed, no such pitch) is answered with its own
+ * error and leaves nothing behind: its checks come before its single write,
+ * so the others still commit. Only when the transaction itself fails is
+ * every vote of the batch refused. Acks, the tally cache and the
+ * broadcasts come after the commit.
+ */
+function commitVotes(db: Db): void {
+  const queue = voteQueues.get(db);
+  voteQueues.delete(db);
+  if (!queue) return;
+  const { ctx, votes: waiting } = queue;
+  const results: Array<{ event: Event; votesLeft: number } | { error: unknown }> = [];
+  const events = new Map<string, Event | undefined>();
+  /** pitchId -> eventId of the pitches whose votes changed, then pitchId -> count after the last vote. */
+  const changed = new Map<string, string>();
+  const counts = new Map<string, number>();
+  try {
+    immediateTransaction(db, () => {
+      for (const v of waiting) {
+        try {
+          if (!events.has(v.eventId)) events.set(v.eventId, findEventById(ctx, v.eventId));
+          const event = events.get(v.eventId);
+          if (!event) throw new ServiceError("not_found", "There is no event at this address.");
+          const applied = applyVote(db, event, v);
+          if (applied.changed) changed.set(v.pitchId, v.eventId);
+          results.push({ event, votesLeft: applied.left });
+        } catch (error) {
+          results.push({ error });
+        }
+      }
+      waiting.forEach((v, i) => {
+        if (!counts.has(v.pitchId) && results[i] && !("error" in results[i])) {
+          counts.set(v.pitchId, tallyOf(db, v.pitchId));
+        }
+      });
+    });
+  } catch (error) {
+    for (const v of waiting) v.reject(error);
+    return;
+  }
+  for (const [pitchId, eventId] of changed) {
+    const event = events.get(eventId) as Event;
+    const votes = counts.get(pitchId) ?? 0;
+    ctx.facts.setTally(eventId, pitchId, votes);
+    ctx.publish.tally(eventId, pitchId, votes, talliesVisible(event, false) ? "everyone" : "organisers");
+  }
+  for (const eventId of new Set(changed.values())) ctx.facts.checkConflictsSoon(ctx, eventId);
+  waiting.forEach((v, i) => {
+    const result = results[i];
+    if (!result || "error" in result) v.reject(result?.error);
+    else v.resolve({ event: result.event, votesLeft: result.votesLeft, tally: counts.get(v.pitchId) ?? 0 });
+  });
+}
+
+/** One vote inside the group commit: checks first, then its single write. */
+function applyVote(db: Db, event: Event, v: QueuedVote): { changed: boolean; left: number } {
+  const q = prepared(db, voteStatements);
+  const keys = { eventId: event.id, pitchId: v.pitchId, attendeeId: v.attendeeId };
+  const pitch = findPitch(db, event.id, v.pitchId);
+  const existing = q.vote.get(keys);
+  const used = usedVotes(db, event.id, v.attendeeId);
+  let changed = false;
+  if (v.vote && !existing) {
+    const refusal = checkVote({
+      votingOpen: event.votingOpen,
+      pitchOpen: pitch.status === "open",
+      budget: event.votesPerAttendee,
+      used,
+    });
+    if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
+    q.insert.run(keys);
+    changed = true;
+  } else if (!v.vote && existing) {
+    if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
+    q.remove.run(keys);
+    changed = true;
+  }
+  // Only votes on open pitches count against the budget: a change on an open pitch moves the count by one.
+  const usedAfter = changed && pitch.status === "open" ? used + (v.vote ? 1 : -1) : used;
+  return { changed, left: votesLeft(event.votesPerAttendee, usedAfter) };
 }
 
 /**
