@@ -31,16 +31,21 @@ const voteStatements = (db: Db) => ({
     .from(pitches)
     .where(and(eq(pitches.id, P("pitchId")), eq(pitches.eventId, P("eventId"))))
     .prepare(),
-  vote: db
-    .select({ pitchId: votes.pitchId })
-    .from(votes)
-    .where(and(eq(votes.pitchId, P("pitchId")), eq(votes.attendeeId, P("attendeeId"))))
+  /** A vote's checks read only the pitch's status (the full row carries its description twice). */
+  pitchStatus: db
+    .select({ status: pitches.status })
+    .from(pitches)
+    .where(and(eq(pitches.id, P("pitchId")), eq(pitches.eventId, P("eventId"))))
     .prepare(),
-  used: db
-    .select({ n: count() })
+  /** The attendee's votes in one read: how many count against the budget (open pitches), and whether this one is cast. */
+  mine: db
+    .select({
+      used: sql<number>`coalesce(sum(${pitches.status} = 'open'), 0)`,
+      has: sql<number>`coalesce(max(${votes.pitchId} = ${P("pitchId")}), 0)`,
+    })
     .from(votes)
     .innerJoin(pitches, eq(pitches.id, votes.pitchId))
-    .where(and(eq(votes.eventId, P("eventId")), eq(votes.attendeeId, P("attendeeId")), eq(pitches.status, "open")))
+    .where(and(eq(votes.eventId, P("eventId")), eq(votes.attendeeId, P("attendeeId"))))
     .prepare(),
   tally: db
     .select({ n: count() })
@@ -58,10 +63,6 @@ const voteStatements = (db: Db) => ({
 });
 
 // The helpers below take the connection: inside a transaction their statements are part of it.
-
-function usedVotes(db: Db, eventId: string, attendeeId: string): number {
-  return prepared(db, voteStatements).used.get({ eventId, attendeeId })?.n ?? 0;
-}
 
 function tallyOf(db: Db, pitchId: string): number {
   return prepared(db, voteStatements).tally.get({ pitchId })?.n ?? 0;
@@ -267,6 +268,7 @@ function commitVotes(db: Db): void {
   /** pitchId -> eventId of the pitches whose votes changed, then pitchId -> count after the last vote. */
   const changed = new Map<string, string>();
   const counts = new Map<string, number>();
+  const statuses = new Map<string, Pitch["status"] | undefined>();
   try {
     immediateTransaction(db, () => {
       for (const v of waiting) {
@@ -274,7 +276,7 @@ function commitVotes(db: Db): void {
           if (!events.has(v.eventId)) events.set(v.eventId, findEventById(ctx, v.eventId));
           const event = events.get(v.eventId);
           if (!event) throw new ServiceError("not_found", "There is no event at this address.");
-          const applied = applyVote(db, event, v);
+          const applied = applyVote(db, event, v, statuses);
           if (applied.changed) changed.set(v.pitchId, v.eventId);
           results.push({ event, votesLeft: applied.left });
         } catch (error) {
@@ -305,18 +307,29 @@ function commitVotes(db: Db): void {
   });
 }
 
-/** One vote inside the group commit: checks first, then its single write. */
-function applyVote(db: Db, event: Event, v: QueuedVote): { changed: boolean; left: number } {
+/**
+ * One vote inside the group commit: checks first, then its single write.
+ * `statuses` keeps each pitch's status for the batch (votes change no status).
+ */
+function applyVote(
+  db: Db,
+  event: Event,
+  v: QueuedVote,
+  statuses: Map<string, Pitch["status"] | undefined>,
+): { changed: boolean; left: number } {
   const q = prepared(db, voteStatements);
   const keys = { eventId: event.id, pitchId: v.pitchId, attendeeId: v.attendeeId };
-  const pitch = findPitch(db, event.id, v.pitchId);
-  const existing = q.vote.get(keys);
-  const used = usedVotes(db, event.id, v.attendeeId);
+  if (!statuses.has(v.pitchId)) statuses.set(v.pitchId, q.pitchStatus.get(keys)?.status);
+  const status = statuses.get(v.pitchId);
+  if (!status) throw new ServiceError("not_found", "That pitch is not part of this event.");
+  const mine = q.mine.get(keys);
+  const used = mine?.used ?? 0;
+  const existing = Boolean(mine?.has);
   let changed = false;
   if (v.vote && !existing) {
     const refusal = checkVote({
       votingOpen: event.votingOpen,
-      pitchOpen: pitch.status === "open",
+      pitchOpen: status === "open",
       budget: event.votesPerAttendee,
       used,
     });
@@ -329,7 +342,7 @@ function applyVote(db: Db, event: Event, v: QueuedVote): { changed: boolean; lef
     changed = true;
   }
   // Only votes on open pitches count against the budget: a change on an open pitch moves the count by one.
-  const usedAfter = changed && pitch.status === "open" ? used + (v.vote ? 1 : -1) : used;
+  const usedAfter = changed && status === "open" ? used + (v.vote ? 1 : -1) : used;
   return { changed, left: votesLeft(event.votesPerAttendee, usedAfter) };
 }
 
