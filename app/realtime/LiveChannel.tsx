@@ -1,11 +1,27 @@
-import { Link } from "@remix-run/react";
-import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
+import { Link, useMatches } from "@remix-run/react";
+import {
+  type ReactNode,
+  Suspense,
+  createContext,
+  lazy,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
 import type { TallyUpdate } from "./contract";
 import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withConflicts, withMyVote } from "./eventState";
 import type { EventFacts, EventPatchPush } from "./facts";
 import { OUTBOX_EVENT, readEventOutbox, unsentCount, unsentText } from "./outbox";
 import type { ClientSocket } from "./socket.client";
-import { type AckedListener, useOutboxSender } from "./useOutboxSender";
+import type { AckedListener } from "./useOutboxSender";
+
+/** Loaded when needed: something queued for this event, or a session page (where notes are taken). */
+const OutboxSender = lazy(() => import("./OutboxSender"));
+/** The session page's route id (app/routes/e.$slug.s.$sessionId.tsx). */
+const SESSION_ROUTE = "routes/e.$slug.s.$sessionId";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -265,7 +281,32 @@ export function LiveChannel({
     socket?.disconnect().connect();
   }, [identityKey, socket]);
 
-  const { onAcked } = useOutboxSender(slug, socket, state === "live");
+  // The outbox sender, once needed: on a session page, or as soon as anything of this event is queued.
+  const onSessionPage = useMatches().some((m) => m.id === SESSION_ROUTE);
+  const [senderNeeded, setSenderNeeded] = useState(onSessionPage);
+  useEffect(() => {
+    if (senderNeeded) return;
+    const check = () => {
+      if (onSessionPage || readEventOutbox(slug).length > 0) setSenderNeeded(true);
+    };
+    check();
+    window.addEventListener(OUTBOX_EVENT, check);
+    window.addEventListener("storage", check);
+    return () => {
+      window.removeEventListener(OUTBOX_EVENT, check);
+      window.removeEventListener("storage", check);
+    };
+  }, [slug, onSessionPage, senderNeeded]);
+  const ackedListeners = useRef(new Set<AckedListener>());
+  const onAcked = useCallback((listener: AckedListener) => {
+    ackedListeners.current.add(listener);
+    return () => {
+      ackedListeners.current.delete(listener);
+    };
+  }, []);
+  const acked = useCallback<AckedListener>((item, sent) => {
+    for (const listener of ackedListeners.current) listener(item, sent);
+  }, []);
 
   const value = useMemo<LiveValue>(
     () => ({
@@ -288,7 +329,16 @@ export function LiveChannel({
     }),
     [state, epoch, socket, event, onAcked],
   );
-  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={value}>
+      {children}
+      {senderNeeded ? (
+        <Suspense fallback={null}>
+          <OutboxSender slug={slug} socket={socket} live={state === "live"} onAcked={acked} />
+        </Suspense>
+      ) : null}
+    </LiveContext.Provider>
+  );
 }
 
 const labels: Record<LiveState, string> = {

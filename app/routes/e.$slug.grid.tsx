@@ -14,6 +14,8 @@ import { asResponse, requireViewer } from "../services/request.server";
 import { handleCommand } from "../utils/forms.server";
 
 const DndBoard = lazy(() => import("../components/grid/DndBoard"));
+/** Where the organiser's grid offers drag and drop: a mouse or pen, or a screen as wide as the table layout. */
+const DRAG_AND_DROP_MEDIA = "(pointer: fine), (min-width: 600px)";
 
 export const meta: MetaFunction = () => [{ title: "Schedule · Unconf" }];
 
@@ -80,8 +82,16 @@ export default function GridPage() {
     | undefined;
   const now = useEventClock(timeZone, initialNow);
   const { now: nowSlot, next: nextSlot } = nowAndNext(grid.slots, now);
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  // Drag and drop (dnd-kit, about 15 KB gzipped) is loaded only where it is used: a fine pointer or a wide screen.
+  // Organiser phones place sessions with the Schedule dialog and never download it (issue 9: page weight).
+  const [dragAndDrop, setDragAndDrop] = useState(false);
+  useEffect(() => {
+    const query = window.matchMedia(DRAG_AND_DROP_MEDIA);
+    const update = () => setDragAndDrop(query.matches);
+    update();
+    query.addEventListener("change", update);
+    return () => query.removeEventListener("change", update);
+  }, []);
   const boardProps = {
     slug,
     eventName,
@@ -128,7 +138,7 @@ export default function GridPage() {
             </>
           ) : null}
         </p>
-      ) : isOrganiser && hydrated ? (
+      ) : isOrganiser && dragAndDrop ? (
         <Suspense fallback={<GridBoard {...boardProps} />}>
           <DndBoard {...boardProps} />
         </Suspense>

@@ -11,6 +11,7 @@ import {
   personalFacts,
   tallies,
 } from "../../app/realtime/facts";
+import * as z from "zod/v4-mini";
 import { now } from "./protocol";
 
 /**
@@ -49,6 +50,8 @@ const jitter = (max: number) => Math.floor(Math.random() * max);
 const checkedPushes = new Map<string, EventPatchPush | null>();
 const checkedFacts = new Map<string, EventFacts>();
 
+const nullableTallies = z.nullable(tallies);
+
 export function forgetChecks(): void {
   checkedPushes.clear();
   checkedFacts.clear();
@@ -74,7 +77,7 @@ export function checkSnapshot(raw: unknown): EventSnapshot {
     facts = eventFacts.parse(body.facts);
     checkedFacts.set(key, facts);
   }
-  return { facts, tallies: tallies.nullable().parse(body.tallies), personal: personalFacts.parse(body.personal) };
+  return { facts, tallies: nullableTallies.parse(body.tallies), personal: personalFacts.parse(body.personal) };
 }
 
 export interface ClientHooks {
