@@ -177,10 +177,11 @@ export async function run(): Promise<BenchResult> {
       const weight = (await import("./page-weight.bench")) as { run(): Promise<BenchResult> };
       const result = await weight.run();
       for (const f of result.figures) {
-        if (/^(event page|grid \(attendee\)|session page): gzipped JS$/.test(f.label)) {
-          report.add("page weight", null, f.label, f.unit, "app", f.value, { max: 130 });
-          console.log(`  ${f.label}: ${f.value.toFixed(1)} ${f.unit}`);
-        }
+        if (!f.label.endsWith(": gzipped JS") || f.label.startsWith("start page")) continue;
+        // The budget (130 KB) is for what phones download; the organiser's desktop grid is shown without one.
+        const target = f.label.includes("desktop") ? undefined : { max: 130 };
+        report.add("page weight", null, f.label, f.unit, "app", f.value, target);
+        console.log(`  ${f.label}: ${f.value.toFixed(1)} ${f.unit}`);
       }
     }
     if (!SKIP.has("lcp")) {

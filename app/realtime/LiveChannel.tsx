@@ -283,7 +283,8 @@ export function LiveChannel({
 
   // The outbox sender, once needed: on a session page, or as soon as anything of this event is queued.
   const onSessionPage = useMatches().some((m) => m.id === SESSION_ROUTE);
-  const [senderNeeded, setSenderNeeded] = useState(onSessionPage);
+  // Never during hydration (a lazy component there suspends a boundary the server did not render): after it.
+  const [senderNeeded, setSenderNeeded] = useState(false);
   useEffect(() => {
     if (senderNeeded) return;
     const check = () => {
