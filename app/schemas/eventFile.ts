@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { overlaps } from "../domain/timeSlots";
 import { createEventSchema, isoDate, roomSchema, slotKinds, votingSettingsSchema } from "./event";
-import { importLimits as most, limits } from "./limits";
+import { SINGLE_LINE, SINGLE_LINE_MESSAGE, importLimits as most, limits } from "./limits";
 
 /**
  * The whole-event file, /e/:slug/export.json, and what /import accepts. The
@@ -25,7 +25,8 @@ const personName = (max: number) =>
     .string()
     .trim()
     .min(1, "A name cannot be empty: use null when nobody is named.")
-    .max(max, `A name can be at most ${max} characters.`);
+    .max(max, `A name can be at most ${max} characters.`)
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE);
 
 const itemKinds = ["note", "tip", "blocker", "quote", "action"] as const;
 
@@ -63,7 +64,8 @@ export const fileSessionSchema = z
       .string()
       .trim()
       .min(1, "Every session needs a title.")
-      .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`),
+      .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`)
+      .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
     description: z
       .string()
       .max(limits.pitchDescription, `A description can be at most ${limits.pitchDescription} characters.`),
@@ -73,7 +75,8 @@ export const fileSessionSchema = z
           .string()
           .trim()
           .min(1, "A tag cannot be empty.")
-          .max(most.tag, `Each tag can be at most ${most.tag} characters.`),
+          .max(most.tag, `Each tag can be at most ${most.tag} characters.`)
+          .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
       )
       .max(most.tagsPerSession, `At most ${most.tagsPerSession} tags per session.`),
     chathamHouse: z.boolean(),
@@ -97,7 +100,11 @@ export const fileSlotSchema = z
     start: localDateTime,
     end: localDateTime,
     kind: z.enum(slotKinds, { errorMap: () => ({ message: "A slot's kind must be sessions, break or plenary." }) }),
-    label: z.string().trim().max(limits.slotLabel, `A label can be at most ${limits.slotLabel} characters.`),
+    label: z
+      .string()
+      .trim()
+      .max(limits.slotLabel, `A label can be at most ${limits.slotLabel} characters.`)
+      .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
   })
   .strict();
 

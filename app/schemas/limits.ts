@@ -38,3 +38,12 @@ export const importLimits = {
   votesPerBallot: 50,
   votes: 50_000,
 } as const;
+
+/**
+ * Single-line fields (names, titles, rooms, labels, tags, "said by") hold no
+ * C0 or C1 control character: no line break, tab, NUL or escape. A line break
+ * in an event name added whole events to calendar files (issue 10, hole 7);
+ * the rule holds in forms, socket payloads and imported files alike.
+ */
+export const SINGLE_LINE = /^[^\p{Cc}]*$/u;
+export const SINGLE_LINE_MESSAGE = "Use one line of text: no line breaks, tabs or other control characters.";
