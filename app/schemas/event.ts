@@ -127,3 +127,6 @@ export const editRoomSchema = roomSchema.extend({ roomId: idSchema });
 export const editSlotSchema = timeSlotSchema.extend({ slotId: idSchema });
 export const eventDetailsSchema = createEventSchema.pick({ name: true, date: true, timeZone: true });
 export const removeSlotSchema = z.object({ slotId: idSchema });
+
+/** The organiser console's "Remove these votes" for a suspicious burst (app/services/bursts.server.ts). */
+export const burstSchema = z.object({ burstId: z.string().min(1).max(200) });
