@@ -94,14 +94,33 @@ export function findConflicts(
         });
       }
     }
-    for (let i = 0; i < inSlot.length; i++) {
-      for (let j = i + 1; j < inSlot.length; j++) {
-        const a = pitchById.get((inSlot[i] as Cell).pitchId);
-        const b = pitchById.get((inSlot[j] as Cell).pitchId);
-        if (!a || !b) continue;
-        const voters = new Set(a.voters);
-        const shared = b.voters.filter((v) => voters.has(v)).length;
-        if (shared > 0) conflicts.push({ kind: "voter-clash", slotId, pitchIds: [a.id, b.id], attendees: shared });
+    // Shared voters per pair, counted from each voter's sessions in this slot: the work grows with
+    // the votes (each voter holds at most the vote budget), not with pairs of sessions times voters.
+    const inSlotPitches = inSlot.map((cell) => pitchById.get(cell.pitchId));
+    const chosen = new Map<string, number[]>();
+    inSlotPitches.forEach((pitch, i) => {
+      for (const voter of pitch?.voters ?? []) {
+        const list = chosen.get(voter);
+        if (list) list.push(i);
+        else chosen.set(voter, [i]);
+      }
+    });
+    const n = inSlot.length;
+    const shared = new Map<number, number>();
+    for (const list of chosen.values()) {
+      for (let x = 0; x < list.length; x++) {
+        for (let y = x + 1; y < list.length; y++) {
+          const i = Math.min(list[x] as number, list[y] as number);
+          const j = Math.max(list[x] as number, list[y] as number);
+          if (i !== j) shared.set(i * n + j, (shared.get(i * n + j) ?? 0) + 1);
+        }
+      }
+    }
+    for (const key of [...shared.keys()].sort((a, b) => a - b)) {
+      const a = inSlotPitches[Math.floor(key / n)];
+      const b = inSlotPitches[key % n];
+      if (a && b) {
+        conflicts.push({ kind: "voter-clash", slotId, pitchIds: [a.id, b.id], attendees: shared.get(key) ?? 0 });
       }
     }
   }

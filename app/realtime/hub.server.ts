@@ -1,3 +1,4 @@
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Server, Socket } from "socket.io";
 import { ZodError } from "zod";
 import { type Trust, clientAddress } from "../http.server";
@@ -110,6 +111,10 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
  * command reads the event's current row from the event cache
  * (socketViewers.server.ts).
  */
+/** At most this many event:join and session:watch commands per connection in NAVIGATION_WINDOW_S seconds. */
+export const NAVIGATIONS_PER_WINDOW = 20;
+const NAVIGATION_WINDOW_S = 10;
+
 export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: Trust }): void {
   io.use((socket, next) => {
     socket.data.cookieHeader = socket.handshake.headers.cookie ?? "";
@@ -120,6 +125,28 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
   });
 
   const viewers = socketViewers(io, ctx, (pitchId) => announcePresence(pitchId));
+
+  /**
+   * Joins and watches one connection may make: a person moving between pages
+   * and reconnecting, never a script (1,922 watches in 20 s once sent 384,000
+   * presence messages: issue 10, hole 10). Each also costs a point of the
+   * address's write budget, so many connections from one address share it.
+   * vote:set and item:add are limited by their services, as over HTTP.
+   */
+  const navigations = new RateLimiterMemory({ points: NAVIGATIONS_PER_WINDOW, duration: NAVIGATION_WINDOW_S });
+  async function limitNavigation(socket: IoSocket): Promise<void> {
+    try {
+      await navigations.consume(socket.id);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw new ServiceError(
+        "rate_limited",
+        `Slow down: too many page changes on this connection. Try again in ${seconds} s.`,
+      );
+    }
+    await ctx.limiter.consume({ ip: socket.data.ip });
+  }
 
   /** Who is asking: resolved at "event:join" and kept on the socket, with the event's current row. */
   async function viewerOf(socket: IoSocket, slug: string): Promise<Viewer> {
@@ -172,6 +199,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
       "event:join",
       command("event:join", async (payload) => {
         const { slug } = joinEventPayload.parse(payload);
+        await limitNavigation(socket);
         const viewer = await viewers.resolve(socket, slug);
         if (!viewer.hasAccess) throw new ServiceError("forbidden", "This event is private: enter its passcode first.");
         for (const room of socket.rooms) {
@@ -200,6 +228,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
       command("session:watch", async (payload) => {
         const { pitchId } = watchSessionPayload.parse(payload);
         if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) first.");
+        await limitNavigation(socket);
         const session = checkWatch(ctx, await viewerOf(socket, socket.data.slug), pitchId);
         for (const room of socket.rooms) {
           if (room.startsWith("session:") && room !== sessionRoom(pitchId)) {
