@@ -140,7 +140,12 @@ function ItemRow({
   const id = (item?.id ?? pending?.id) as string;
   const kind = (item?.kind ?? pending?.kind) as ItemKind;
   const label = kindLabels[kind].toLowerCase();
-  const own = item?.own ?? (pending ? ownOf(pending) : null);
+  const ownNow = item?.own ?? (pending ? ownOf(pending) : null);
+  // A push or a reload can carry the item for a moment without its author's fields: the open editor
+  // stays mounted through that (remounting it lost its save and left it open).
+  const lastOwn = useRef(ownNow);
+  if (ownNow) lastOwn.current = ownNow;
+  const own = editing ? (ownNow ?? lastOwn.current) : ownNow;
   const mine = item ? item.mine : true;
   return (
     <li ref={row} className={`item item-${kind}${item ? "" : " pending"}`}>

@@ -48,7 +48,7 @@ export function useUndoUnschedule(cells: CellView[]) {
 }
 
 /**
- * "TITLE is no longer scheduled. Undo": a polite status with one button that
+ * "Unscheduled “TITLE”. Undo": a polite status with one button that
  * posts the same "place" command as the dialog, back to the old room and slot
  * (and pin). Focus goes to "Undo" when it appears (the menu that held
  * Unschedule is gone with the session). The offer lapses after UNDO_MS, but
@@ -88,7 +88,7 @@ export function UndoUnschedule({
     <div ref={bar} className={`undo-bar${undo ? "" : " is-empty"}`} role="status">
       {undo ? (
         <>
-          <span>“{undo.title}” is no longer scheduled; it is under “Not scheduled yet”.</span>
+          <span>Unscheduled “{undo.title}”.</span>
           <Form method="post" className="inline-form" onSubmit={() => onUndo(undo)}>
             <input type="hidden" name="intent" value="place" />
             <input type="hidden" name="pitchId" value={undo.pitchId} />
