@@ -24,7 +24,8 @@ const out = (name: string) => resolve(docs, name);
 const DAY = "2030-06-04";
 const DURING = new Date("2030-06-04T10:40:00+01:00");
 
-const server = await startServer();
+// The links on the pages read as a real install's would.
+const server = await startServer({ PUBLIC_URL: "https://camp.example.org" });
 const people: Person[] = [];
 try {
   const { organiser, slug, organiserLink } = await createEvent(server.url, {
@@ -54,7 +55,7 @@ try {
     await page.evaluate(() => document.fonts.ready);
   };
   const asOrganiser = async (page: Page) => {
-    await page.goto(organiserLink.replace(/^http:\/\/[^/]+/, server.url));
+    await page.goto(organiserLink.replace(/^https?:\/\/[^/]+/, server.url));
     await page.waitForURL(/\/admin$/);
   };
 
@@ -128,7 +129,13 @@ try {
   await phone.getByRole("textbox", { name: "Your name" }).fill("Poppy");
   await phone.getByRole("button", { name: "Join" }).click();
   await phone.getByText("You joined as").waitFor();
-  await phone.getByRole("button", { name: `Vote for ${TOPICS[4]}` }).click();
+  const vote = phone.getByRole("button", { name: `Vote for ${TOPICS[4]}` });
+  await vote.click();
+  await phone.waitForFunction(
+    (name) => document.querySelector(`[aria-label="${name}"]`)?.getAttribute("aria-pressed") === "true",
+    `Vote for ${TOPICS[4]}`,
+  );
+  await phone.evaluate(() => window.scrollTo(0, 0));
   await settle(phone);
   await phone.screenshot({ path: out("screenshot-phone.png") });
   await phone.goto(`${event}/s/${opening?.id}`);

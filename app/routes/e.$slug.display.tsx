@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
-import { useEffect, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import { Announcement } from "../components/Announcement";
 import { localNow, nowAndNext } from "../domain/clock";
 import { formatRange, slotKindLabel } from "../domain/timeSlots";
@@ -111,7 +111,23 @@ export default function Display() {
           <p>
             Pitch, vote and take notes:
             <br />
-            <strong className="display-link">{attendeeLink.replace(/^https?:\/\//, "")}</strong>
+            <strong className="display-link">
+              {/* Line breaks after a slash, not inside the host name. */}
+              {attendeeLink
+                .replace(/^https?:\/\//, "")
+                .split("/")
+                .map((part, i, all) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+                  <Fragment key={i}>
+                    {part}
+                    {i < all.length - 1 ? (
+                      <>
+                        /<wbr />
+                      </>
+                    ) : null}
+                  </Fragment>
+                ))}
+            </strong>
           </p>
         </aside>
       </div>
