@@ -5,7 +5,7 @@ import { GridBoard } from "../components/grid/GridBoard";
 import { noJsMenus } from "../components/grid/SessionMenu";
 import { SuggestionPanel, type SuggestionView } from "../components/grid/SuggestionPanel";
 import { localNow, nowAndNext } from "../domain/clock";
-import { formatRange } from "../domain/timeSlots";
+import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import { gridViewOf } from "../realtime/eventState";
 import { applySuggestion, placePitch, setPinned, suggestionFor, unplacePitch } from "../services/grid.server";
@@ -179,7 +179,7 @@ export default function GridPage() {
                       </Link>
                       <span className="muted">
                         {slot ? formatRange(slot) : ""},{" "}
-                        {slot?.kind === "plenary" ? "all rooms" : roomById.get(c.roomId)?.name}
+                        {slot ? placeLabel(slot, roomById.get(c.roomId)?.name ?? "") : ""}
                       </span>
                     </li>
                   );

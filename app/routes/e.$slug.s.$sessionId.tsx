@@ -4,7 +4,7 @@ import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
 import { ItemList } from "../components/capture/ItemList";
 import { LockedDraft } from "../components/capture/LockedDraft";
-import { formatRange } from "../domain/timeSlots";
+import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import type { LiveEvent } from "../realtime/eventState";
 import { useCapture } from "../realtime/useCapture";
@@ -118,7 +118,9 @@ function liveFacts(live: LiveEvent, loaded: { id: string }) {
     descriptionHtml: pitch.descriptionHtml,
     mergedIntoId: pitch.mergedIntoId,
     where:
-      slot && room ? { room: room.name, localStart: slot.localStart, localEnd: slot.localEnd, kind: slot.kind } : null,
+      slot && room
+        ? { room: room.name, localStart: slot.localStart, localEnd: slot.localEnd, kind: slot.kind, label: slot.label }
+        : null,
   };
 }
 
@@ -143,7 +145,7 @@ export default function SessionPage() {
         <h1 id="session-title">{session.title}</h1>
         <p className="muted">
           {session.where
-            ? `${formatRange(session.where)}, ${session.where.kind === "plenary" ? "all rooms" : session.where.room}`
+            ? `${formatRange(session.where)}, ${placeLabel(session.where, session.where.room)}`
             : "Not scheduled yet"}
           {" · "}
           {session.pitcherName ? `Pitched by ${session.pitcherName}` : "Pitched anonymously"}

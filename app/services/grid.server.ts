@@ -266,7 +266,9 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
         if (current) {
           tx.update(placements).set({ roomId: room.id, slotId: slot.id }).where(eq(placements.pitchId, pitch.id)).run();
         } else {
-          tx.insert(placements).values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id }).run();
+          tx.insert(placements)
+            .values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id, pinned: data.pinned })
+            .run();
         }
         audit(tx, { eventId, action: "grid.place", targetId: pitch.id, detail: { roomId: room.id, slotId: slot.id } });
         return nextVersion(tx, eventId);
