@@ -188,7 +188,8 @@ export function findConflicts(
         });
       }
       const missing = missingFeatures(pitch.needs ?? [], room.features ?? []);
-      if (first && missing.length) conflicts.push({ kind: "needs", slotId, roomId: room.id, pitchId: pitch.id, missing });
+      if (first && missing.length)
+        conflicts.push({ kind: "needs", slotId, roomId: room.id, pitchId: pitch.id, missing });
       const away = unavailableSlots(pitch, context).get(slotId);
       if (away) conflicts.push({ kind: "host-unavailable", slotId, pitchId: pitch.id, hosts: away });
     }
@@ -289,7 +290,12 @@ export function hardViolations(cells: readonly Cell[], input: ScheduleInput): Ha
     else if (c.kind === "span") count.spanBroken++;
   }
   count.total =
-    count.doubleBooked + count.hostClash + count.hostUnavailable + count.needsUnmet + count.spanBroken + count.misplaced;
+    count.doubleBooked +
+    count.hostClash +
+    count.hostUnavailable +
+    count.needsUnmet +
+    count.spanBroken +
+    count.misplaced;
   return count;
 }
 
@@ -321,7 +327,8 @@ function chooseCandidates(input: ScheduleInput, freeCells: number): GridPitch[] 
 }
 
 const hasNeeds = (p: GridPitch) => (p.needs?.length ?? 0) > 0;
-const roomFits = (room: GridRoom, pitch: GridPitch) => missingFeatures(pitch.needs ?? [], room.features ?? []).length === 0;
+const roomFits = (room: GridRoom, pitch: GridPitch) =>
+  missingFeatures(pitch.needs ?? [], room.features ?? []).length === 0;
 
 /**
  * Whether the sessions with needs among `list` can each have their own room

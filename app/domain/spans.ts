@@ -54,7 +54,9 @@ export function coverage(slots: readonly SpanSlot[], startId: string, span: numb
 
 /** Every start slot where a span of `span` fits (used by the scheduler and the placing dialog). */
 export function validStarts(slots: readonly SpanSlot[], span: number): string[] {
-  return slots.filter((s) => coverage(slots, s.id, span).ok && (span === 1 ? s.kind !== "break" : true)).map((s) => s.id);
+  return slots
+    .filter((s) => coverage(slots, s.id, span).ok && (span === 1 ? s.kind !== "break" : true))
+    .map((s) => s.id);
 }
 
 /** "2 slots", "1 slot". */
@@ -76,7 +78,7 @@ export function cellsBySlot<C extends { slotId: string; span: number }>(
   for (const cell of cells) {
     const c = coverage(slots, cell.slotId, cell.span);
     const ids = c.slotIds.length ? c.slotIds : [cell.slotId];
-    ids.forEach((slotId, i) => out.get(slotId)?.push({ cell, continues: i > 0 }));
+    for (const [i, slotId] of ids.entries()) out.get(slotId)?.push({ cell, continues: i > 0 });
   }
   return out;
 }

@@ -171,8 +171,10 @@ export default function GridPage() {
                         {c.title}
                       </Link>
                       <span className="muted">
-                        {slot ? formatRange({ localStart: slot.localStart, localEnd: last?.localEnd ?? slot.localEnd }) : ""},{" "}
-                        {slot?.kind === "plenary" ? "all rooms" : roomById.get(c.roomId)?.name}
+                        {slot
+                          ? formatRange({ localStart: slot.localStart, localEnd: last?.localEnd ?? slot.localEnd })
+                          : ""}
+                        , {slot?.kind === "plenary" ? "all rooms" : roomById.get(c.roomId)?.name}
                       </span>
                     </li>
                   );

@@ -152,11 +152,7 @@ export const featureListSchema = z.preprocess(
     const raw = typeof value === "string" ? [value] : Array.isArray(value) ? value : value === undefined ? [] : value;
     if (!Array.isArray(raw)) return raw;
     const list = raw.flatMap((v) => (typeof v === "string" ? v.split(",") : [v]));
-    return [
-      ...new Set(
-        list.map((t) => (typeof t === "string" ? normaliseFeature(t) : t)).filter((t) => t !== ""),
-      ),
-    ];
+    return [...new Set(list.map((t) => (typeof t === "string" ? normaliseFeature(t) : t)).filter((t) => t !== ""))];
   },
   z
     .array(

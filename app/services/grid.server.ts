@@ -335,9 +335,7 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
         myVote: me ? p.voters.includes(me) : false,
       })),
     conflicts,
-    score: viewer.isOrganiser
-      ? scoreGrid(cells, roomRows, pitchList, { slots: gridSlots(slotRows) })
-      : null,
+    score: viewer.isOrganiser ? scoreGrid(cells, roomRows, pitchList, { slots: gridSlots(slotRows) }) : null,
     version: versionOf(cells),
   };
 }
@@ -426,7 +424,8 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
         if (current && current.roomId === room.id && current.slotId === slot.id) return null;
         const slotRows = listTimeSlots({ db: tx as unknown as ServiceContext["db"] }, eventId);
         const covered = coverage(gridSlots(slotRows), slot.id, pitch.span);
-        if (!covered.ok) throw new ServiceError("conflict", spanMessage(pitch.title, pitch.span, slot.id, covered, slotRows));
+        if (!covered.ok)
+          throw new ServiceError("conflict", spanMessage(pitch.title, pitch.span, slot.id, covered, slotRows));
         const held = heldCells(tx, eventId, pitch.id, slotRows);
         const occupant = tx
           .select({ placement: placements, title: pitches.title, span: pitches.span })

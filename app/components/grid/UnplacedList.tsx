@@ -47,7 +47,9 @@ export function UnplacedList({
                     <span className="muted"> · needs {pitch.needs.map(featureLabel).join(", ").toLowerCase()}</span>
                   ) : null}
                   {isOrganiser && pitch.unmet?.length ? (
-                    <span className="badge warn">No room has {pitch.unmet.map(featureLabel).join(", ").toLowerCase()}</span>
+                    <span className="badge warn">
+                      No room has {pitch.unmet.map(featureLabel).join(", ").toLowerCase()}
+                    </span>
                   ) : null}
                 </span>
                 {isOrganiser ? (
