@@ -16,7 +16,7 @@ import { SlotsPanel } from "../components/admin/SlotsPanel";
 import { VotingPanel } from "../components/admin/VotingPanel";
 import {
   announcementSchema,
-  editRoomSchema,
+  editRoomFormSchema,
   editSlotSchema,
   eventDetailsSchema,
   passcodeSettingSchema,
@@ -99,7 +99,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     attendeeLink,
     organiserLink: viewer.organiserKey ? `${origin}/e/${event.slug}/admin?key=${viewer.organiserKey}` : null,
     qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString("base64")}`,
-    rooms: listRooms(context, event.id).map(({ id, name, capacity }) => ({ id, name, capacity })),
+    rooms: listRooms(context, event.id).map(({ id, name, capacity, features, remoteUrl }) => ({
+      id,
+      name,
+      capacity,
+      features,
+      remoteUrl,
+    })),
     slots: listTimeSlots(context, event.id).map(({ id, localStart, localEnd, kind, label }) => ({
       id,
       localStart,
@@ -170,7 +176,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return "Event details saved.";
       });
     case "edit-room":
-      return handleForm(formData, intent, editRoomSchema, async (v) => {
+      return handleForm(formData, intent, editRoomFormSchema, async (v) => {
         await editRoom(context, viewer, v);
         return `Room “${v.name}” saved.`;
       });

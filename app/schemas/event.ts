@@ -151,7 +151,7 @@ export const featureListSchema = z.preprocess(
   (value) => {
     const raw = typeof value === "string" ? [value] : Array.isArray(value) ? value : value === undefined ? [] : value;
     if (!Array.isArray(raw)) return raw;
-    const list = raw.flatMap((v) => (typeof v === "string" ? v.split(",") : [v]));
+    const list = raw.flatMap((v) => (typeof v === "string" ? v.split(",") : v === undefined || v === null ? [] : [v]));
     return [...new Set(list.map((t) => (typeof t === "string" ? normaliseFeature(t) : t)).filter((t) => t !== ""))];
   },
   z
@@ -177,3 +177,19 @@ export const addRoomSchema = roomSchema.extend({
  * always sends both, with an empty value for "none").
  */
 export const editRoomSchema = addRoomSchema.extend({ roomId: idSchema });
+
+/** The console's edit form: every part is sent, and an empty one means none (no features, no link). */
+export const editRoomFormSchema = roomSchema.extend({
+  roomId: idSchema,
+  features: featureListSchema,
+  remoteUrl: remoteUrlSchema,
+});
+
+/** "Slots I cannot make": the whole set each time (checkboxes), so a retried save changes nothing more. */
+export const availabilitySchema = z.object({
+  unavailable: z.preprocess(
+    (v) =>
+      v === undefined || v === "" ? [] : typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => x !== "") : v,
+    z.array(idSchema, { invalid_type_error: "Tick the slots you cannot make." }).max(500, "Too many slots."),
+  ),
+});

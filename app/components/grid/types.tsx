@@ -6,6 +6,8 @@ export interface RoomView {
   capacity: number;
   /** Features the room offers (absent: none known). */
   features?: string[];
+  /** The room's video call, stream or chat. */
+  remoteUrl?: string | null;
 }
 
 export interface SlotView {
