@@ -101,7 +101,9 @@ for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
     total++;
     const pkg = packageOf(frame);
     selfByPackage.set(pkg, (selfByPackage.get(pkg) ?? 0) + 1);
-    const where = frame.url ? `${frame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(app|db|build)\//, "$1/")}:${frame.lineNumber + 1}` : "";
+    const where = frame.url
+      ? `${frame.url.replace(/^.*node_modules\//, "").replace(/^file:\/\/.*?\/(app|db|build)\//, "$1/")}:${frame.lineNumber + 1}`
+      : "";
     const fn = `${frame.functionName || "(anonymous)"} ${where}`.trim();
     selfByFunction.set(fn, (selfByFunction.get(fn) ?? 0) + 1);
     // Inclusive: count the sample once for every named function on its stack.
