@@ -125,7 +125,8 @@ export const removeSlotSchema = z.object({ slotId: idSchema });
  * to javascript:, data: or a plain-text address. Empty means none (null).
  */
 export const remoteUrlSchema = z.preprocess(
-  (v) => (typeof v === "string" ? v.trim() : v),
+  // null is what this schema gives for "none": parsing its output again gives the same (services validate again).
+  (v) => (typeof v === "string" ? v.trim() : v === null ? undefined : v),
   z
     .string({ invalid_type_error: "A remote link is a web address." })
     .max(500, "A remote link can be at most 500 characters.")
@@ -169,6 +170,7 @@ export const featureListSchema = z.preprocess(
 /** Adding a room: features and a remote link may come with it. */
 export const addRoomSchema = roomSchema.extend({
   features: featureListSchema.optional(),
+  // null (none) clears the link; absent keeps it.
   remoteUrl: remoteUrlSchema.optional(),
 });
 

@@ -464,9 +464,9 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
             if (!other) continue;
             const runs =
               other.span > 1
-                ? ` (a ${slotsText(other.span)} session from ${slotTime(slotById.get(other.startSlotId), manyDays)})`
+                ? ` (a ${other.span}-slot session from ${slotTime(slotById.get(other.startSlotId), manyDays)})`
                 : "";
-            const would = pitch.span > 1 ? `, which this ${slotsText(pitch.span)} session would cover` : "";
+            const would = pitch.span > 1 ? `, which this ${pitch.span}-slot session would cover` : "";
             throw new ServiceError(
               "conflict",
               `${room.name} already holds “${other.title}”${runs} at ${slotTime(slotById.get(slotId), manyDays)}${would}. Unschedule or move it first.`,

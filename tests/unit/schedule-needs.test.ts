@@ -355,6 +355,13 @@ describe("input schemas for the new fields", () => {
       expect(pitchSchema.safeParse({ ...base, span: bad }).success).toBe(false);
   });
 
+  it("parsing what they give again gives the same (services validate a form's parsed value again)", () => {
+    const once = pitchSchema.parse({ title: "T", tags: "", span: "2", needs: ["Projector"], remoteUrl: " " });
+    expect(pitchSchema.parse(once)).toEqual(once);
+    expect(once).toMatchObject({ span: 2, needs: ["projector"], remoteUrl: null });
+    expect(remoteUrlSchema.parse(remoteUrlSchema.parse("https://x.example/a"))).toBe("https://x.example/a");
+  });
+
   it("availability: a list of slot ids, from one checkbox or many", () => {
     expect(availabilitySchema.parse({ unavailable: "s1" })).toEqual({ unavailable: ["s1"] });
     expect(availabilitySchema.parse({})).toEqual({ unavailable: [] });
