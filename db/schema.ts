@@ -78,6 +78,10 @@ export const rooms = sqliteTable(
     name: text("name").notNull(),
     capacity: integer("capacity").notNull(),
     position: integer("position").notNull().default(0),
+    /** What the room offers: standard ids ("step-free", "projector", ...) and the organisers' own tags (JSON array). */
+    features: text("features", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** A video call, stream or chat for people who are not in the room (https only); null when none. */
+    remoteUrl: text("remote_url"),
     createdAt: createdAt(),
   },
   (t) => [
@@ -136,6 +140,12 @@ export const pitches = sqliteTable(
     hiddenReason: text("hidden_reason"),
     chathamHouse: integer("chatham_house", { mode: "boolean" }).notNull().default(false),
     notesLocked: integer("notes_locked", { mode: "boolean" }).notNull().default(false),
+    /** Consecutive session slots the session takes once placed (a long session: 2 to 4; checked by the schema). */
+    span: integer("span").notNull().default(1),
+    /** Room features the session needs (the rooms' vocabulary; JSON array). */
+    needs: text("needs", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
+    /** The session's own video call, stream or chat (https only); its room's when null. */
+    remoteUrl: text("remote_url"),
     createdAt: createdAt(),
     updatedAt: text("updated_at"),
   },
@@ -185,6 +195,23 @@ export const placements = sqliteTable(
     uniqueIndex("placements_room_slot_unique").on(t.roomId, t.slotId),
     index("placements_event_idx").on(t.eventId),
   ],
+);
+
+/** Slots an attendee cannot make: a session they host is flagged there, and "Suggest a grid" keeps it away. */
+export const unavailability = sqliteTable(
+  "unavailability",
+  {
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    slotId: text("slot_id")
+      .notNull()
+      .references(() => timeSlots.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+  },
+  (t) => [primaryKey({ columns: [t.attendeeId, t.slotId] }), index("unavailability_event_idx").on(t.eventId)],
 );
 
 export const capturedItems = sqliteTable(

@@ -3,14 +3,21 @@
  * scheduler and the greedy baseline it has to beat.
  */
 
+import { missingFeatures } from "./features";
+import { type Coverage, coverage } from "./spans";
+
 export interface GridRoom {
   id: string;
   capacity: number;
+  /** What the room offers (step-free, projector, ...); a session's needs must all be here. */
+  features?: readonly string[];
 }
 
 export interface GridSlot {
   id: string;
   kind: "sessions" | "break" | "plenary";
+  /** YYYY-MM-DD: a long session never runs past its day. Absent: all slots are one day. */
+  day?: string;
 }
 
 export interface GridPitch {
@@ -19,6 +26,16 @@ export interface GridPitch {
   /** The attendee who pitched it; two sessions of one pitcher must not share a slot. */
   pitcherId: string | null;
   voters: readonly string[];
+  /**
+   * Everyone who hosts it (the pitcher, and co-hosts where there are any): no
+   * host may have two sessions at once or a session in a slot they cannot
+   * make. Absent: the pitcher alone.
+   */
+  hostIds?: readonly string[];
+  /** Consecutive session slots it takes (1 when absent). */
+  span?: number;
+  /** Room features it needs (all of them). */
+  needs?: readonly string[];
 }
 
 export interface Cell {
@@ -31,11 +48,21 @@ export interface PinnedCell extends Cell {
   pinned: boolean;
 }
 
+/** What the rules read beside the cells: the slots in time order (for spans) and who cannot make which slot. */
+export interface GridContext {
+  slots?: readonly GridSlot[];
+  /** Attendee id to the slot ids they cannot make. */
+  unavailable?: Readonly<Record<string, readonly string[]>>;
+}
+
 export type Conflict =
   | { kind: "double-booked"; slotId: string; roomId: string; pitchIds: string[] }
   | { kind: "pitcher-clash"; slotId: string; pitchIds: string[] }
   | { kind: "over-capacity"; slotId: string; roomId: string; pitchId: string; votes: number; capacity: number }
-  | { kind: "voter-clash"; slotId: string; pitchIds: [string, string]; attendees: number };
+  | { kind: "voter-clash"; slotId: string; pitchIds: [string, string]; attendees: number }
+  | { kind: "host-unavailable"; slotId: string; pitchId: string; hosts: number }
+  | { kind: "needs"; slotId: string; roomId: string; pitchId: string; missing: string[] }
+  | { kind: "span"; slotId: string; pitchId: string; span: number; coverage: Exclude<Coverage, { ok: true }> };
 
 export interface GridScore {
   /** Choices lost: for each attendee and slot, the sessions they voted for there beyond the first. */
@@ -47,8 +74,57 @@ export interface GridScore {
   placed: number;
 }
 
-function groupBySlot(cells: readonly Cell[]): Map<string, Cell[]> {
-  const bySlot = new Map<string, Cell[]>();
+/** A pitch's hosts: its `hostIds`, or its pitcher. */
+export function gridHosts(pitch: GridPitch): readonly string[] {
+  return pitch.hostIds ?? (pitch.pitcherId ? [pitch.pitcherId] : []);
+}
+
+export const spanOf = (pitch: GridPitch | undefined) => Math.max(1, Math.floor(pitch?.span ?? 1));
+
+/** One covered cell: a long session's placement covers one per slot. */
+export interface CoveredCell extends Cell {
+  /** The placement's own (first) slot. */
+  startSlotId: string;
+}
+
+/**
+ * Every cell each placement covers (a long session, one per slot it spans),
+ * and the placements whose span does not fit. Without `slots`, a placement
+ * covers its own cell only.
+ */
+export function expandCells(
+  cells: readonly Cell[],
+  pitches: readonly GridPitch[],
+  slots?: readonly GridSlot[],
+): { covered: CoveredCell[]; broken: Array<{ cell: Cell; coverage: Exclude<Coverage, { ok: true }> }> } {
+  const pitchById = new Map(pitches.map((p) => [p.id, p]));
+  const covered: CoveredCell[] = [];
+  const broken: Array<{ cell: Cell; coverage: Exclude<Coverage, { ok: true }> }> = [];
+  for (const cell of cells) {
+    const span = spanOf(pitchById.get(cell.pitchId));
+    if (!slots || span === 1) {
+      covered.push({ ...cell, startSlotId: cell.slotId });
+      continue;
+    }
+    const c = coverage(slots, cell.slotId, span);
+    if (!c.ok) broken.push({ cell, coverage: c });
+    const ids = c.slotIds.length ? c.slotIds : [cell.slotId];
+    for (const slotId of ids) covered.push({ ...cell, slotId, startSlotId: cell.slotId });
+  }
+  return { covered, broken };
+}
+
+function unavailableSlots(pitch: GridPitch, context: GridContext | undefined): Map<string, number> {
+  const out = new Map<string, number>();
+  if (!context?.unavailable) return out;
+  for (const host of gridHosts(pitch)) {
+    for (const slotId of context.unavailable[host] ?? []) out.set(slotId, (out.get(slotId) ?? 0) + 1);
+  }
+  return out;
+}
+
+function groupBySlot<C extends Cell>(cells: readonly C[]): Map<string, C[]> {
+  const bySlot = new Map<string, C[]>();
   for (const cell of cells) {
     const list = bySlot.get(cell.slotId) ?? [];
     list.push(cell);
@@ -62,28 +138,46 @@ export function findConflicts(
   cells: readonly Cell[],
   rooms: readonly GridRoom[],
   pitches: readonly GridPitch[],
+  context?: GridContext,
 ): Conflict[] {
   const pitchById = new Map(pitches.map((p) => [p.id, p]));
   const roomById = new Map(rooms.map((r) => [r.id, r]));
   const conflicts: Conflict[] = [];
-  for (const [slotId, inSlot] of groupBySlot(cells)) {
+  const { covered, broken } = expandCells(cells, pitches, context?.slots);
+  for (const { cell, coverage: c } of broken) {
+    conflicts.push({
+      kind: "span",
+      slotId: cell.slotId,
+      pitchId: cell.pitchId,
+      span: spanOf(pitchById.get(cell.pitchId)),
+      coverage: c,
+    });
+  }
+  for (const [slotId, inSlot] of groupBySlot(covered)) {
     const byRoom = new Map<string, string[]>();
     for (const cell of inSlot) byRoom.set(cell.roomId, [...(byRoom.get(cell.roomId) ?? []), cell.pitchId]);
     for (const [roomId, pitchIds] of byRoom) {
       if (pitchIds.length > 1) conflicts.push({ kind: "double-booked", slotId, roomId, pitchIds });
     }
-    const byPitcher = new Map<string, string[]>();
+    const byHost = new Map<string, string[]>();
     for (const cell of inSlot) {
-      const pitcher = pitchById.get(cell.pitchId)?.pitcherId;
-      if (pitcher) byPitcher.set(pitcher, [...(byPitcher.get(pitcher) ?? []), cell.pitchId]);
+      const pitch = pitchById.get(cell.pitchId);
+      for (const host of pitch ? gridHosts(pitch) : []) byHost.set(host, [...(byHost.get(host) ?? []), cell.pitchId]);
     }
-    for (const pitchIds of byPitcher.values()) {
-      if (pitchIds.length > 1) conflicts.push({ kind: "pitcher-clash", slotId, pitchIds });
+    const clashes = new Set<string>();
+    for (const pitchIds of byHost.values()) {
+      const key = [...pitchIds].sort().join(" ");
+      if (pitchIds.length > 1 && !clashes.has(key)) {
+        clashes.add(key);
+        conflicts.push({ kind: "pitcher-clash", slotId, pitchIds });
+      }
     }
     for (const cell of inSlot) {
       const pitch = pitchById.get(cell.pitchId);
       const room = roomById.get(cell.roomId);
-      if (pitch && room && pitch.votes > room.capacity) {
+      if (!pitch || !room) continue;
+      const first = cell.startSlotId === slotId;
+      if (first && pitch.votes > room.capacity) {
         conflicts.push({
           kind: "over-capacity",
           slotId,
@@ -93,6 +187,11 @@ export function findConflicts(
           capacity: room.capacity,
         });
       }
+      const missing = missingFeatures(pitch.needs ?? [], room.features ?? []);
+      if (first && missing.length)
+        conflicts.push({ kind: "needs", slotId, roomId: room.id, pitchId: pitch.id, missing });
+      const away = unavailableSlots(pitch, context).get(slotId);
+      if (away) conflicts.push({ kind: "host-unavailable", slotId, pitchId: pitch.id, hosts: away });
     }
     // Shared voters per pair, counted from each voter's sessions in this slot: the work grows with
     // the votes (each voter holds at most the vote budget), not with pairs of sessions times voters.
@@ -119,7 +218,7 @@ export function findConflicts(
     for (const key of [...shared.keys()].sort((a, b) => a - b)) {
       const a = inSlotPitches[Math.floor(key / n)];
       const b = inSlotPitches[key % n];
-      if (a && b) {
+      if (a && b && a.id !== b.id) {
         conflicts.push({ kind: "voter-clash", slotId, pitchIds: [a.id, b.id], attendees: shared.get(key) ?? 0 });
       }
     }
@@ -131,40 +230,107 @@ export function scoreGrid(
   cells: readonly Cell[],
   rooms: readonly GridRoom[],
   pitches: readonly GridPitch[],
+  context?: GridContext,
 ): GridScore {
   const pitchById = new Map(pitches.map((p) => [p.id, p]));
   const roomById = new Map(rooms.map((r) => [r.id, r]));
   let keptAway = 0;
   let overCapacity = 0;
   let pitcherClashes = 0;
-  for (const inSlot of groupBySlot(cells).values()) {
+  for (const cell of cells) {
+    const pitch = pitchById.get(cell.pitchId);
+    const room = roomById.get(cell.roomId);
+    if (pitch && room && pitch.votes > room.capacity) overCapacity++;
+  }
+  for (const inSlot of groupBySlot(expandCells(cells, pitches, context?.slots).covered).values()) {
     const perVoter = new Map<string, number>();
-    const pitchers = new Set<string>();
+    const hosts = new Set<string>();
     for (const cell of inSlot) {
       const pitch = pitchById.get(cell.pitchId);
       if (!pitch) continue;
       for (const voter of pitch.voters) perVoter.set(voter, (perVoter.get(voter) ?? 0) + 1);
-      if (pitch.pitcherId) {
-        if (pitchers.has(pitch.pitcherId)) pitcherClashes++;
-        pitchers.add(pitch.pitcherId);
+      for (const host of gridHosts(pitch)) {
+        if (hosts.has(host)) pitcherClashes++;
+        hosts.add(host);
       }
-      const room = roomById.get(cell.roomId);
-      if (room && pitch.votes > room.capacity) overCapacity++;
     }
     for (const n of perVoter.values()) keptAway += Math.max(0, n - 1);
   }
   return { keptAway, overCapacity, pitcherClashes, placed: cells.length };
 }
 
+export interface HardRuleCount {
+  /** Two sessions in one room at once (long sessions count in every slot they cover). */
+  doubleBooked: number;
+  /** A host with two sessions at once. */
+  hostClash: number;
+  /** A session in a slot one of its hosts cannot make. */
+  hostUnavailable: number;
+  /** A session in a room without a feature it needs. */
+  needsUnmet: number;
+  /** A long session whose slots are not consecutive session slots of one day. */
+  spanBroken: number;
+  /** A session in a break, an unknown slot or room, placed twice, or a second session in a plenary. */
+  misplaced: number;
+  total: number;
+}
+
+/** The rules no suggestion may break, counted (the benchmark and the tests want 0). */
+export function hardViolations(cells: readonly Cell[], input: ScheduleInput): HardRuleCount {
+  const context: GridContext = { slots: input.slots, unavailable: input.unavailable };
+  const count: HardRuleCount = {
+    doubleBooked: 0,
+    hostClash: 0,
+    hostUnavailable: 0,
+    needsUnmet: 0,
+    spanBroken: 0,
+    misplaced: 0,
+    total: 0,
+  };
+  const slotById = new Map(input.slots.map((s) => [s.id, s]));
+  const roomIds = new Set(input.rooms.map((r) => r.id));
+  const seen = new Set<string>();
+  const perPlenary = new Map<string, number>();
+  for (const cell of cells) {
+    const slot = slotById.get(cell.slotId);
+    if (!slot || slot.kind === "break" || !roomIds.has(cell.roomId) || seen.has(cell.pitchId)) count.misplaced++;
+    if (slot?.kind === "plenary") {
+      const n = (perPlenary.get(slot.id) ?? 0) + 1;
+      perPlenary.set(slot.id, n);
+      if (n > 1) count.misplaced++;
+    }
+    seen.add(cell.pitchId);
+  }
+  for (const c of findConflicts(cells, input.rooms, input.pitches, context)) {
+    if (c.kind === "double-booked") count.doubleBooked += c.pitchIds.length - 1;
+    else if (c.kind === "pitcher-clash") count.hostClash += c.pitchIds.length - 1;
+    else if (c.kind === "host-unavailable") count.hostUnavailable++;
+    else if (c.kind === "needs") count.needsUnmet++;
+    else if (c.kind === "span") count.spanBroken++;
+  }
+  count.total =
+    count.doubleBooked +
+    count.hostClash +
+    count.hostUnavailable +
+    count.needsUnmet +
+    count.spanBroken +
+    count.misplaced;
+  return count;
+}
+
 export interface ScheduleInput {
   rooms: readonly GridRoom[];
+  /** In time order. */
   slots: readonly GridSlot[];
   pitches: readonly GridPitch[];
   /** Placements to keep exactly as they are. */
   pinned: readonly Cell[];
+  /** Attendee id to the slot ids they cannot make (hosts' availability). */
+  unavailable?: Readonly<Record<string, readonly string[]>>;
 }
 
 const byVotes = (a: GridPitch, b: GridPitch) => b.votes - a.votes || a.id.localeCompare(b.id);
+const bySize = (a: GridRoom, b: GridRoom) => b.capacity - a.capacity || a.id.localeCompare(b.id);
 
 function sessionSlots(input: ScheduleInput) {
   return input.slots.filter((s) => s.kind === "sessions");
@@ -179,45 +345,144 @@ function chooseCandidates(input: ScheduleInput, freeCells: number): GridPitch[] 
     .slice(0, Math.max(0, freeCells));
 }
 
-/** Per slot: biggest free rooms to most wanted sessions, pinned cells untouched. */
-function assignRooms(input: ScheduleInput, slotPitches: Map<string, GridPitch[]>): Cell[] {
-  const cells: Cell[] = [...input.pinned];
-  const roomsBySize = [...input.rooms].sort((a, b) => b.capacity - a.capacity || a.id.localeCompare(b.id));
+const hasNeeds = (p: GridPitch) => (p.needs?.length ?? 0) > 0;
+const roomFits = (room: GridRoom, pitch: GridPitch) =>
+  missingFeatures(pitch.needs ?? [], room.features ?? []).length === 0;
+
+/**
+ * Whether the sessions with needs among `list` can each have their own room
+ * with every feature they need, out of `rooms` (augmenting paths: a handful
+ * of rooms, so this is cheap).
+ */
+function canSeat(list: readonly GridPitch[], rooms: readonly GridRoom[]): boolean {
+  if (list.length > rooms.length) return false;
+  const needy = list.filter(hasNeeds);
+  if (needy.length === 0) return true;
+  const holder = new Map<string, number>();
+  const tryPlace = (i: number, seen: Set<string>): boolean => {
+    for (const room of rooms) {
+      if (seen.has(room.id) || !roomFits(room, needy[i] as GridPitch)) continue;
+      seen.add(room.id);
+      const other = holder.get(room.id);
+      if (other === undefined || tryPlace(other, seen)) {
+        holder.set(room.id, i);
+        return true;
+      }
+    }
+    return false;
+  };
+  return needy.every((_, i) => tryPlace(i, new Set()));
+}
+
+/** Per slot: biggest free rooms to most wanted sessions (among the rooms each may have), fixed cells untouched. */
+function assignRooms(
+  fixed: readonly Cell[],
+  freeRooms: ReadonlyMap<string, GridRoom[]>,
+  slotPitches: Map<string, GridPitch[]>,
+): Cell[] {
+  const cells: Cell[] = [...fixed];
   for (const [slotId, list] of slotPitches) {
-    const taken = new Set(input.pinned.filter((c) => c.slotId === slotId).map((c) => c.roomId));
-    const free = roomsBySize.filter((r) => !taken.has(r.id));
-    [...list].sort(byVotes).forEach((pitch, i) => {
-      const room = free[i];
-      if (room) cells.push({ pitchId: pitch.id, roomId: room.id, slotId });
+    let free = [...(freeRooms.get(slotId) ?? [])].sort(bySize);
+    const ordered = [...list].sort(byVotes);
+    ordered.forEach((pitch, i) => {
+      const rest = ordered.slice(i + 1);
+      const room = free.find(
+        (r) =>
+          roomFits(r, pitch) &&
+          canSeat(
+            rest,
+            free.filter((o) => o !== r),
+          ),
+      );
+      if (!room) return;
+      free = free.filter((r) => r !== room);
+      cells.push({ pitchId: pitch.id, roomId: room.id, slotId });
     });
   }
   return cells;
 }
 
+/** The rules a scheduler keeps, over the cells it has placed so far. */
+class Occupancy {
+  private readonly taken = new Map<string, Set<string>>();
+  private readonly hosts = new Map<string, Map<string, number>>();
+  readonly unavailable: (pitch: GridPitch) => Set<string>;
+  constructor(
+    private readonly input: ScheduleInput,
+    private readonly pitchById: ReadonlyMap<string, GridPitch>,
+  ) {
+    const cache = new Map<string, Set<string>>();
+    this.unavailable = (pitch) => {
+      let set = cache.get(pitch.id);
+      if (!set) {
+        set = new Set(unavailableSlots(pitch, { unavailable: input.unavailable }).keys());
+        cache.set(pitch.id, set);
+      }
+      return set;
+    };
+  }
+  covering(pitch: GridPitch, startSlotId: string): string[] | null {
+    const c = coverage(this.input.slots, startSlotId, spanOf(pitch));
+    return c.ok ? c.slotIds : null;
+  }
+  roomTaken(slotId: string, roomId: string): boolean {
+    return this.taken.get(slotId)?.has(roomId) ?? false;
+  }
+  hostCount(slotId: string, host: string): number {
+    return this.hosts.get(slotId)?.get(host) ?? 0;
+  }
+  /** Hosts free and available in every slot, and the room free in each (null room: any). */
+  fits(pitch: GridPitch, slotIds: readonly string[], roomId: string | null): boolean {
+    const away = this.unavailable(pitch);
+    for (const slotId of slotIds) {
+      if (away.has(slotId)) return false;
+      if (roomId && this.roomTaken(slotId, roomId)) return false;
+      for (const host of gridHosts(pitch)) if (this.hostCount(slotId, host) > 0) return false;
+    }
+    return true;
+  }
+  occupy(pitchId: string, slotIds: readonly string[], roomId: string | null): void {
+    const pitch = this.pitchById.get(pitchId);
+    for (const slotId of slotIds) {
+      if (roomId) {
+        const set = this.taken.get(slotId) ?? new Set<string>();
+        set.add(roomId);
+        this.taken.set(slotId, set);
+      }
+      if (!pitch) continue;
+      const map = this.hosts.get(slotId) ?? new Map<string, number>();
+      for (const host of gridHosts(pitch)) map.set(host, (map.get(host) ?? 0) + 1);
+      this.hosts.set(slotId, map);
+    }
+  }
+}
+
 /**
  * The baseline: most votes into the biggest free room, slot by slot, skipping
- * a pitch whose pitcher already has a session in that slot.
+ * a pitch whose hosts already have a session in that slot (or cannot make
+ * it), whose needs the room lacks, or whose span does not fit there.
  */
 export function greedyGrid(input: ScheduleInput): Cell[] {
   const slots = sessionSlots(input);
-  const roomsBySize = [...input.rooms].sort((a, b) => b.capacity - a.capacity || a.id.localeCompare(b.id));
+  const roomsBySize = [...input.rooms].sort(bySize);
   const pitchById = new Map(input.pitches.map((p) => [p.id, p]));
+  const occupancy = new Occupancy(input, pitchById);
   const cells: Cell[] = [...input.pinned];
+  for (const cell of expandCells(input.pinned, input.pitches, input.slots).covered) {
+    occupancy.occupy(cell.pitchId, [cell.slotId], cell.roomId);
+  }
   const queue = chooseCandidates(input, slots.length * input.rooms.length - input.pinned.length);
   for (const slot of slots) {
-    const taken = new Set(cells.filter((c) => c.slotId === slot.id).map((c) => c.roomId));
-    const pitchers = new Set(
-      cells
-        .filter((c) => c.slotId === slot.id)
-        .map((c) => pitchById.get(c.pitchId)?.pitcherId)
-        .filter(Boolean),
-    );
     for (const room of roomsBySize) {
-      if (taken.has(room.id)) continue;
-      const index = queue.findIndex((p) => !p.pitcherId || !pitchers.has(p.pitcherId));
-      if (index < 0) break;
+      if (occupancy.roomTaken(slot.id, room.id)) continue;
+      const index = queue.findIndex((p) => {
+        if (!roomFits(room, p)) return false;
+        const covered = occupancy.covering(p, slot.id);
+        return covered !== null && occupancy.fits(p, covered, room.id);
+      });
+      if (index < 0) continue;
       const [pitch] = queue.splice(index, 1) as [GridPitch];
-      if (pitch.pitcherId) pitchers.add(pitch.pitcherId);
+      occupancy.occupy(pitch.id, occupancy.covering(pitch, slot.id) ?? [slot.id], room.id);
       cells.push({ pitchId: pitch.id, roomId: room.id, slotId: slot.id });
     }
   }
@@ -227,10 +492,13 @@ export function greedyGrid(input: ScheduleInput): Cell[] {
 /**
  * Suggests a grid: the top pitches (as many as there are free cells) spread
  * over the session slots so that as few attendees as possible lose a session
- * they voted for, never two sessions of one pitcher in a slot, pinned cells
- * kept, and in each slot the biggest rooms for the most wanted sessions.
+ * they voted for, never two sessions of one host in a slot, never a session
+ * in a slot one of its hosts cannot make or in a room without what it needs,
+ * long sessions in consecutive session slots of one room and day, pinned
+ * cells kept, and in each slot the biggest rooms for the most wanted sessions.
  *
- * Greedy insertion (each pitch, most wanted first, into the slot where it
+ * Long sessions go first (each, most wanted first, where it costs least),
+ * then one-slot sessions by greedy insertion (each into the slot where it
  * costs least) followed by local search (moves and swaps between slots)
  * until nothing improves or the time budget runs out.
  */
@@ -238,32 +506,32 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
   const deadline = performance.now() + (options.timeBudgetMs ?? 2000);
   const slots = sessionSlots(input);
   const pitchById = new Map(input.pitches.map((p) => [p.id, p]));
-  const capacity = new Map<string, number>();
+  const roomsBySize = [...input.rooms].sort(bySize);
   const members = new Map<string, GridPitch[]>();
   const voterCount = new Map<string, Map<string, number>>();
-  const pitcherCount = new Map<string, Map<string, number>>();
+  const hostCount = new Map<string, Map<string, number>>();
+  /** Rooms not held by a pinned or long session, per session slot. */
+  const freeRooms = new Map<string, GridRoom[]>();
   for (const slot of slots) {
-    capacity.set(slot.id, input.rooms.length);
     members.set(slot.id, []);
     voterCount.set(slot.id, new Map());
-    pitcherCount.set(slot.id, new Map());
+    hostCount.set(slot.id, new Map());
+    freeRooms.set(slot.id, [...roomsBySize]);
   }
+  const occupancy = new Occupancy(input, pitchById);
 
   const add = (slotId: string, pitch: GridPitch) => {
-    const counts = voterCount.get(slotId) as Map<string, number>;
+    const counts = voterCount.get(slotId);
+    if (!counts) return;
     for (const v of pitch.voters) counts.set(v, (counts.get(v) ?? 0) + 1);
-    if (pitch.pitcherId) {
-      const pc = pitcherCount.get(slotId) as Map<string, number>;
-      pc.set(pitch.pitcherId, (pc.get(pitch.pitcherId) ?? 0) + 1);
-    }
+    const hc = hostCount.get(slotId) as Map<string, number>;
+    for (const h of gridHosts(pitch)) hc.set(h, (hc.get(h) ?? 0) + 1);
   };
   const remove = (slotId: string, pitch: GridPitch) => {
     const counts = voterCount.get(slotId) as Map<string, number>;
     for (const v of pitch.voters) counts.set(v, (counts.get(v) ?? 1) - 1);
-    if (pitch.pitcherId) {
-      const pc = pitcherCount.get(slotId) as Map<string, number>;
-      pc.set(pitch.pitcherId, (pc.get(pitch.pitcherId) ?? 1) - 1);
-    }
+    const hc = hostCount.get(slotId) as Map<string, number>;
+    for (const h of gridHosts(pitch)) hc.set(h, (hc.get(h) ?? 1) - 1);
   };
   /** Choices lost by adding `pitch` to the slot (ignoring `without`, which is leaving it). */
   const addCost = (slotId: string, pitch: GridPitch, without?: GridPitch) => {
@@ -282,37 +550,119 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
     for (const v of pitch.voters) if ((counts.get(v) ?? 0) >= 2) gain++;
     return gain;
   };
-  const pitcherFree = (slotId: string, pitch: GridPitch, without?: GridPitch) => {
-    if (!pitch.pitcherId) return true;
-    const n = (pitcherCount.get(slotId) as Map<string, number>).get(pitch.pitcherId) ?? 0;
-    return n - (without?.pitcherId === pitch.pitcherId ? 1 : 0) === 0;
+  const hostsFree = (slotId: string, pitch: GridPitch, without?: GridPitch) => {
+    const hc = hostCount.get(slotId) as Map<string, number>;
+    const leaving = without ? gridHosts(without) : [];
+    return gridHosts(pitch).every((h) => (hc.get(h) ?? 0) - (leaving.includes(h) ? 1 : 0) === 0);
+  };
+  /** Whether `pitch` may join the slot's sessions (with `without` leaving): hosts, availability, needs. */
+  const fits = (slotId: string, pitch: GridPitch, without?: GridPitch) => {
+    if (!hostsFree(slotId, pitch, without) || occupancy.unavailable(pitch).has(slotId)) return false;
+    if (!hasNeeds(pitch)) return true;
+    const list = (members.get(slotId) ?? []).filter((p) => p !== without);
+    return canSeat([...list, pitch], freeRooms.get(slotId) ?? []);
+  };
+  /** Holds a room in the slots a pinned or long session covers. */
+  const fix = (pitch: GridPitch | undefined, pitchId: string, slotIds: readonly string[], roomId: string) => {
+    occupancy.occupy(pitchId, slotIds, roomId);
+    for (const slotId of slotIds) {
+      const rooms = freeRooms.get(slotId);
+      if (!rooms) continue;
+      freeRooms.set(
+        slotId,
+        rooms.filter((r) => r.id !== roomId),
+      );
+      if (pitch) add(slotId, pitch);
+    }
   };
 
+  const fixed: Cell[] = [...input.pinned];
   for (const cell of input.pinned) {
     const pitch = pitchById.get(cell.pitchId);
-    if (!pitch || !capacity.has(cell.slotId)) continue;
-    capacity.set(cell.slotId, (capacity.get(cell.slotId) ?? 0) - 1);
-    add(cell.slotId, pitch);
+    const covered = expandCells([cell], input.pitches, input.slots).covered.map((c) => c.slotId);
+    fix(pitch, cell.pitchId, covered, cell.roomId);
   }
-  const free = [...capacity.values()].reduce((a, b) => a + Math.max(0, b), 0);
-  // Every unpinned pitch, most wanted first: one that cannot be placed leaves its cell to the next.
-  const candidates = chooseCandidates(input, Number.POSITIVE_INFINITY);
+  const freeCells = () => [...freeRooms.values()].reduce((a, rooms) => a + rooms.length, 0);
+
+  // Which pitches get a place: the most wanted first, each taking as many cells as its span.
+  const pinnedIds = new Set(input.pinned.map((c) => c.pitchId));
+  const unpinned = input.pitches.filter((p) => !pinnedIds.has(p.id)).sort(byVotes);
+  let budget = freeCells();
+  const longOnes: GridPitch[] = [];
+  for (const pitch of unpinned) {
+    const span = spanOf(pitch);
+    if (span > budget) continue;
+    budget -= span;
+    if (span > 1) longOnes.push(pitch);
+  }
+
+  // Long sessions: each where it costs least (choices lost over every slot it covers), in a room that suits it.
+  for (const pitch of longOnes) {
+    let best: { slotIds: string[]; room: GridRoom; cost: number; fit: number } | null = null;
+    for (const slot of slots) {
+      const covered = occupancy.covering(pitch, slot.id);
+      if (!covered || !occupancy.fits(pitch, covered, null)) continue;
+      const cost = covered.reduce((sum, id) => sum + addCost(id, pitch), 0);
+      if (best && cost > best.cost) continue;
+      for (const room of roomsBySize) {
+        if (!roomFits(room, pitch) || covered.some((id) => occupancy.roomTaken(id, room.id))) continue;
+        // Keep each covered slot's remaining sessions with needs seatable.
+        if (
+          covered.some(
+            (id) =>
+              !canSeat(
+                members.get(id) ?? [],
+                (freeRooms.get(id) ?? []).filter((r) => r.id !== room.id),
+              ),
+          )
+        )
+          continue;
+        // Prefer the smallest room that seats its voters, then rooms with fewer features to spare.
+        const fit =
+          (room.capacity >= pitch.votes ? room.capacity - pitch.votes : 1e6 + pitch.votes - room.capacity) +
+          (room.features?.length ?? 0) * 1e-3;
+        if (!best || cost < best.cost || (cost === best.cost && fit < best.fit)) {
+          best = { slotIds: covered, room, cost, fit };
+        }
+      }
+    }
+    if (!best) continue;
+    fix(pitch, pitch.id, best.slotIds, best.room.id);
+    fixed.push({ pitchId: pitch.id, roomId: best.room.id, slotId: best.slotIds[0] as string });
+  }
+
+  const free = freeCells();
+  const placedLong = new Set(fixed.map((c) => c.pitchId));
+  // Every other unpinned one-slot pitch, most wanted first: one that cannot be placed leaves its cell to the next.
+  const candidates = unpinned.filter((p) => spanOf(p) === 1 && !placedLong.has(p.id));
   const slotOf = new Map<string, string>();
-  const roomLeft = (slotId: string) => (capacity.get(slotId) ?? 0) - (members.get(slotId)?.length ?? 0);
+  const roomLeft = (slotId: string) => (freeRooms.get(slotId)?.length ?? 0) - (members.get(slotId)?.length ?? 0);
+  const moveTo = (pitch: GridPitch, from: string | undefined, to: string) => {
+    if (from) {
+      remove(from, pitch);
+      members.set(
+        from,
+        (members.get(from) ?? []).filter((p) => p !== pitch),
+      );
+    }
+    add(to, pitch);
+    members.get(to)?.push(pitch);
+    slotOf.set(pitch.id, to);
+  };
   /**
-   * When every slot with a free room already has this pitch's pitcher, moves
-   * one session out of a full slot where the pitcher is free into a free room
+   * When every slot with a free room is closed to this pitch, moves one
+   * session out of a full slot where the pitch would fit into a free room
    * (cheapest such move), and returns that slot; null if there is none.
    */
   const makeRoom = (pitch: GridPitch): string | null => {
     let best: { from: string; to: string; moved: GridPitch } | null = null;
     let bestCost = Number.POSITIVE_INFINITY;
     for (const from of slots) {
-      if (!pitcherFree(from.id, pitch)) continue;
+      if (!hostsFree(from.id, pitch)) continue;
       for (const moved of members.get(from.id) ?? []) {
-        if (!pitcherFree(from.id, pitch, moved)) continue;
+        if (!fits(from.id, pitch, moved)) continue;
         for (const to of slots) {
-          if (to.id === from.id || roomLeft(to.id) <= 0 || !pitcherFree(to.id, moved)) continue;
+          if (to.id === from.id || roomLeft(to.id) <= 0 || !fits(to.id, moved)) continue;
           const cost = addCost(to.id, moved) - removeGain(from.id, moved) + addCost(from.id, pitch, moved);
           if (cost < bestCost) {
             bestCost = cost;
@@ -322,16 +672,8 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
       }
     }
     if (!best) return null;
-    const { from, to, moved } = best;
-    remove(from, moved);
-    members.set(
-      from,
-      (members.get(from) ?? []).filter((p) => p !== moved),
-    );
-    add(to, moved);
-    members.get(to)?.push(moved);
-    slotOf.set(moved.id, to);
-    return from;
+    moveTo(best.moved, best.from, best.to);
+    return best.from;
   };
 
   // Greedy insertion.
@@ -342,7 +684,7 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
     let bestCost = Number.POSITIVE_INFINITY;
     for (const slot of slots) {
       const room = roomLeft(slot.id);
-      if (room <= 0 || !pitcherFree(slot.id, pitch)) continue;
+      if (room <= 0 || !fits(slot.id, pitch)) continue;
       // Prefer emptier slots on ties, so sessions spread out.
       const cost = addCost(slot.id, pitch) - room / 1000;
       if (cost < bestCost) {
@@ -352,9 +694,7 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
     }
     best ??= makeRoom(pitch);
     if (!best) continue;
-    members.get(best)?.push(pitch);
-    add(best, pitch);
-    slotOf.set(pitch.id, best);
+    moveTo(pitch, undefined, best);
     placed++;
   }
 
@@ -369,24 +709,16 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
         if (slot.id === from) continue;
         const to = slot.id;
         const gain = removeGain(from, pitch);
-        const room = (capacity.get(to) ?? 0) - (members.get(to)?.length ?? 0);
-        if (room > 0 && pitcherFree(to, pitch)) {
-          if (addCost(to, pitch) < gain) {
-            remove(from, pitch);
-            members.set(
-              from,
-              (members.get(from) ?? []).filter((p) => p !== pitch),
-            );
-            add(to, pitch);
-            members.get(to)?.push(pitch);
-            slotOf.set(pitch.id, to);
+        if (roomLeft(to) > 0) {
+          if (fits(to, pitch) && addCost(to, pitch) < gain) {
+            moveTo(pitch, from, to);
             improved = true;
             break;
           }
           continue;
         }
         for (const other of members.get(to) ?? []) {
-          if (!pitcherFree(to, pitch, other) || !pitcherFree(from, other, pitch)) continue;
+          if (!fits(to, pitch, other) || !fits(from, other, pitch)) continue;
           const before = removeGain(from, pitch) + removeGain(to, other);
           // Cost after the swap: pitch joins `to` without `other`, other joins `from` without `pitch`.
           const after = addCost(to, pitch, other) + addCost(from, other, pitch);
@@ -407,5 +739,5 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
       }
     }
   }
-  return assignRooms(input, members);
+  return assignRooms(fixed, freeRooms, members);
 }

@@ -1,3 +1,4 @@
+import { unmetNeeds } from "../domain/features";
 import { orderPitches, talliesVisible, votesLeft } from "../domain/voting";
 import type { EventFacts, EventPatch, EventSnapshot, PersonalFacts, PitchFact, Tallies } from "./facts";
 
@@ -177,6 +178,8 @@ export interface GridCell {
   roomId: string;
   slotId: string;
   pinned: boolean;
+  /** Slots it covers from `slotId`. */
+  span: number;
   title: string;
   pitcherName: string | null;
   votes: number | null;
@@ -205,7 +208,16 @@ export function gridViewOf(event: LiveEvent) {
   }
   const unplaced = [...open.values()]
     .filter((p) => !placed.has(p.id))
-    .map((p) => ({ id: p.id, title: p.title, votes: visible ? countOf(event, p.id) : null, myVote: myVotes.has(p.id) }))
+    .map((p) => ({
+      id: p.id,
+      title: p.title,
+      votes: visible ? countOf(event, p.id) : null,
+      myVote: myVotes.has(p.id),
+      span: p.span,
+      needs: p.needs,
+      /** Needs no room of the event offers: organisers see them flagged. */
+      unmet: unmetNeeds(p.needs, facts.rooms),
+    }))
     // By votes only where this viewer may see them: a blind vote's ranking must not leak through the order.
     .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.title.localeCompare(b.title));
   return { rooms: facts.rooms, slots: facts.slots, cells, unplaced, conflicts: facts.conflicts };

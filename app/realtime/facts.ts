@@ -32,7 +32,15 @@ export const settingsFact = z.object({
 });
 export type SettingsFact = z.infer<typeof settingsFact>;
 
-export const roomFact = z.object({ id, name: z.string(), capacity: z.int() });
+export const roomFact = z.object({
+  id,
+  name: z.string(),
+  capacity: z.int(),
+  /** What the room offers: standard ids ("step-free", "hearing-loop", "projector", "whiteboard", "quiet") and the organisers' own tags. */
+  features: z.array(z.string()),
+  /** The room's video call, stream or chat (https), or null. */
+  remoteUrl: z.nullable(z.string()),
+});
 export type RoomFact = z.infer<typeof roomFact>;
 
 export const slotFact = z.object({
@@ -57,17 +65,46 @@ export const pitchFact = z.object({
   status: z.enum(["open", "merged"]),
   mergedIntoId: z.nullable(id),
   createdAt: z.string(),
+  /** Consecutive session slots it takes once placed (1, or more for a long session). */
+  span: z.int().check(z.minimum(1)),
+  /** Room features it needs (same vocabulary as `roomFact.features`). */
+  needs: z.array(z.string()),
+  /** Its own video call, stream or chat (https), or null (then its room's applies). */
+  remoteUrl: z.nullable(z.string()),
 });
 export type PitchFact = z.infer<typeof pitchFact>;
 
-export const placementFact = z.object({ pitchId: id, roomId: id, slotId: id, pinned: z.boolean() });
+/**
+ * A placed session: `slotId` is its first slot; a long session (`span` > 1)
+ * also covers the next `span - 1` session slots of that day, in the same room.
+ */
+export const placementFact = z.object({
+  pitchId: id,
+  roomId: id,
+  slotId: id,
+  pinned: z.boolean(),
+  span: z.int().check(z.minimum(1)),
+});
 export type PlacementFact = z.infer<typeof placementFact>;
 
 export const conflictFact = z.object({
-  kind: z.enum(["double-booked", "pitcher-clash", "over-capacity", "voter-clash"]),
+  kind: z.enum([
+    "double-booked",
+    "pitcher-clash",
+    "over-capacity",
+    "voter-clash",
+    /** A host cannot make this slot. */
+    "host-unavailable",
+    /** The room lacks a feature the session needs. */
+    "needs",
+    /** A long session's slots are no longer consecutive session slots of one day (slots changed). */
+    "span",
+  ]),
   slotId: id,
   pitchIds: z.array(id),
   message: z.string(),
+  /** The short label on the cell ("Host unavailable", "Needs projector"). */
+  label: z.string(),
 });
 export type ConflictFact = z.infer<typeof conflictFact>;
 

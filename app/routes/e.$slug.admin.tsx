@@ -18,7 +18,7 @@ import { VotingPanel } from "../components/admin/VotingPanel";
 import {
   announcementSchema,
   burstSchema,
-  editRoomSchema,
+  editRoomFormSchema,
   editSlotSchema,
   eventDetailsSchema,
   passcodeSettingSchema,
@@ -102,7 +102,13 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     attendeeLink,
     organiserLink: viewer.organiserKey ? `${origin}/e/${event.slug}/admin?key=${viewer.organiserKey}` : null,
     qrDataUri: `data:image/svg+xml;base64,${Buffer.from(qrSvg).toString("base64")}`,
-    rooms: listRooms(context, event.id).map(({ id, name, capacity }) => ({ id, name, capacity })),
+    rooms: listRooms(context, event.id).map(({ id, name, capacity, features, remoteUrl }) => ({
+      id,
+      name,
+      capacity,
+      features,
+      remoteUrl,
+    })),
     slots: listTimeSlots(context, event.id).map(({ id, localStart, localEnd, kind, label }) => ({
       id,
       localStart,
@@ -174,7 +180,7 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         return "Event details saved.";
       });
     case "edit-room":
-      return handleForm(formData, intent, editRoomSchema, async (v) => {
+      return handleForm(formData, intent, editRoomFormSchema, async (v) => {
         await editRoom(context, viewer, v);
         return `Room “${v.name}” saved.`;
       });

@@ -4,7 +4,8 @@ import QRCode from "qrcode";
 import { Fragment, useEffect, useState } from "react";
 import { Announcement } from "../components/Announcement";
 import { localNow, nowAndNext } from "../domain/clock";
-import { formatRange, slotKindLabel } from "../domain/timeSlots";
+import { cellsBySlot, lastSlotId } from "../domain/spans";
+import { formatRange, formatTime, slotKindLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import { gridViewOf } from "../realtime/eventState";
 import type { SlotFact } from "../realtime/facts";
@@ -51,13 +52,18 @@ export default function Display() {
   const now = useClock(timeZone, initialNow);
   const { now: current, next } = nowAndNext(slots, now);
   const roomName = new Map(rooms.map((r) => [r.id, r.name]));
+  const roomLink = new Map(rooms.map((r) => [r.id, r.remoteUrl]));
+  const pitchLink = new Map(live.facts.pitches.map((p) => [p.id, p.remoteUrl]));
   const order = new Map(rooms.map((r, i) => [r.id, i]));
+  const bySlot = cellsBySlot(cells, slots);
+  const endOf = new Map(slots.map((s) => [s.id, s.localEnd]));
 
+  // A long session shows in every slot it covers, with when it ends.
   const inSlot = (slot: SlotFact | null) =>
     slot
-      ? cells
-          .filter((c) => c.slotId === slot.id)
-          .sort((a, b) => (order.get(a.roomId) ?? 0) - (order.get(b.roomId) ?? 0))
+      ? [...(bySlot.get(slot.id) ?? [])].sort(
+          (a, b) => (order.get(a.cell.roomId) ?? 0) - (order.get(b.cell.roomId) ?? 0),
+        )
       : [];
   // A real venue (five rooms or more) gets the compact layout: Now and Next side by side, a line per room.
   const dense = Math.max(inSlot(current).length, inSlot(next).length) > 4;
@@ -79,12 +85,29 @@ export default function Display() {
           <p className="display-empty">To be decided: watch this space.</p>
         ) : (
           <ul className="display-list">
-            {sessions.map((c) => (
-              <li key={c.pitchId}>
-                <span className="display-room">{slot.kind === "plenary" ? "All rooms" : roomName.get(c.roomId)}</span>
-                <span className="display-title">{c.title}</span>
-              </li>
-            ))}
+            {sessions.map(({ cell: c, continues }) => {
+              const link = pitchLink.get(c.pitchId) ?? (slot.kind === "plenary" ? null : roomLink.get(c.roomId));
+              return (
+                <li key={c.pitchId}>
+                  <span className="display-room">{slot.kind === "plenary" ? "All rooms" : roomName.get(c.roomId)}</span>
+                  <span className="display-title">
+                    {c.title}
+                    {c.span > 1 ? (
+                      <span className="display-span">
+                        {" "}
+                        {continues ? "continues" : "runs"} until{" "}
+                        {formatTime(endOf.get(lastSlotId(slots, c.slotId, c.span)) ?? "")}
+                      </span>
+                    ) : null}
+                    {link ? (
+                      <span className="display-remote">
+                        Remote: {link.replace(/^https:\/\//, "").replace(/\/$/, "")}
+                      </span>
+                    ) : null}
+                  </span>
+                </li>
+              );
+            })}
           </ul>
         )}
       </section>

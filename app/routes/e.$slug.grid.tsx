@@ -5,6 +5,7 @@ import { GridBoard } from "../components/grid/GridBoard";
 import { noJsMenus } from "../components/grid/SessionMenu";
 import { SuggestionPanel, type SuggestionView } from "../components/grid/SuggestionPanel";
 import { localNow, nowAndNext } from "../domain/clock";
+import { lastSlotId } from "../domain/spans";
 import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import { gridViewOf } from "../realtime/eventState";
@@ -103,6 +104,7 @@ export default function GridPage() {
     isOrganiser,
     nowSlotId: nowSlot?.id ?? null,
     nextSlotId: nextSlot?.id ?? null,
+    needsOf: Object.fromEntries(live.facts.pitches.map((p) => [p.id, p.needs])),
   };
   const titles = Object.fromEntries([
     ...grid.cells.map((c) => [c.pitchId, c.title]),
@@ -172,14 +174,17 @@ export default function GridPage() {
                 )
                 .map((c) => {
                   const slot = slotById.get(c.slotId);
+                  const last = slotById.get(lastSlotId(grid.slots, c.slotId, c.span));
                   return (
                     <li key={c.pitchId}>
                       <Link to={`/e/${slug}/s/${c.pitchId}`} discover="none">
                         {c.title}
                       </Link>
                       <span className="muted">
-                        {slot ? formatRange(slot) : ""},{" "}
-                        {slot ? placeLabel(slot, roomById.get(c.roomId)?.name ?? "") : ""}
+                        {slot
+                          ? formatRange({ localStart: slot.localStart, localEnd: last?.localEnd ?? slot.localEnd })
+                          : ""}
+                        , {slot ? placeLabel(slot, roomById.get(c.roomId)?.name ?? "") : ""}
                       </span>
                     </li>
                   );

@@ -1,7 +1,10 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
 import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { SanitisedHtml } from "../components/SanitisedHtml";
+import { formatDay } from "../components/grid/GridTable";
+import { formatRange } from "../domain/timeSlots";
 import { kindLabels } from "../schemas/kinds";
+import { myAvailability, setAvailability } from "../services/availability.server";
 import { myMentions, setMentionConsent } from "../services/capture.server";
 import { isServiceError, statusOf } from "../services/errors";
 import { requireViewer } from "../services/request.server";
@@ -14,13 +17,23 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: viewer.event.slug,
     joined: viewer.attendee !== null,
     mentions: viewer.attendee ? myMentions(context, viewer) : [],
+    availability: viewer.attendee ? myAvailability(context, viewer) : [],
   };
 }
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
-  const form = Object.fromEntries(await request.formData());
+  const formData = await request.formData();
+  const form = Object.fromEntries(formData);
   try {
+    if (form.intent === "availability") {
+      const { unavailable } = await setAvailability(context, viewer, { unavailable: formData.getAll("unavailable") });
+      const n = unavailable.length;
+      return {
+        error: undefined,
+        notice: n === 0 ? "Saved: you can make every slot." : `Saved: you cannot make ${n} slot${n === 1 ? "" : "s"}.`,
+      };
+    }
     await setMentionConsent(context, viewer, form);
     return { error: undefined };
   } catch (error) {
@@ -72,8 +85,53 @@ function MentionCard({ slug, mention }: { slug: string; mention: Mention }) {
   );
 }
 
+type AvailabilityRow = ReturnType<typeof useLoaderData<typeof loader>>["availability"][number];
+
+/** The slots this attendee cannot make: a session they host is never suggested there, and is flagged if placed there. */
+function Availability({ slots }: { slots: AvailabilityRow[] }) {
+  const fetcher = useFetcher<typeof action>();
+  const manyDays = new Set(slots.map((s) => s.localStart.slice(0, 10))).size > 1;
+  const answer = fetcher.state === "idle" ? fetcher.data : undefined;
+  return (
+    <section className="card" id="availability" aria-labelledby="availability-heading">
+      <h2 id="availability-heading">When you can host</h2>
+      {slots.length === 0 ? (
+        <p className="muted">The organisers have not added time slots yet.</p>
+      ) : (
+        <fetcher.Form method="post">
+          <input type="hidden" name="intent" value="availability" />
+          <fieldset>
+            <legend>Slots you cannot make</legend>
+            <p className="hint">
+              A session you pitched is not scheduled in these, and the organisers see a conflict if it is placed there.
+            </p>
+            {slots.map((slot) => (
+              <label key={slot.id} className="check">
+                <input type="checkbox" name="unavailable" value={slot.id} defaultChecked={slot.unavailable} />
+                {manyDays ? `${formatDay(slot.localStart.slice(0, 10))}, ` : ""}
+                {formatRange(slot)}
+                {slot.label ? ` ${slot.label}` : ""}
+                {slot.kind === "plenary" ? " (plenary)" : ""}
+              </label>
+            ))}
+          </fieldset>
+          <button type="submit" disabled={fetcher.state !== "idle"}>
+            Save availability
+          </button>
+          {answer?.error ? (
+            <p className="form-error" role="alert">
+              {answer.error}
+            </p>
+          ) : null}
+          <p role="status">{answer && "notice" in answer ? answer.notice : null}</p>
+        </fetcher.Form>
+      )}
+    </section>
+  );
+}
+
 export default function YourMentions() {
-  const { slug, joined, mentions } = useLoaderData<typeof loader>();
+  const { slug, joined, mentions, availability } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <h1>Your mentions</h1>
@@ -90,6 +148,7 @@ export default function YourMentions() {
       ) : (
         mentions.map((mention) => <MentionCard key={mention.id} slug={slug} mention={mention} />)
       )}
+      {joined ? <Availability slots={availability} /> : null}
     </main>
   );
 }

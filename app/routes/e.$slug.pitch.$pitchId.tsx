@@ -4,6 +4,7 @@ import { PitchForm } from "../components/pitches/PitchForm";
 import { editPitchSchema } from "../schemas/pitch";
 import { editPitch, getOwnPitch } from "../services/pitches.server";
 import { asResponse, requireViewer } from "../services/request.server";
+import { needsVocabulary } from "../services/venue.server";
 import { replyFor } from "../utils/forms";
 import { handleForm } from "../utils/forms.server";
 
@@ -15,7 +16,16 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     const pitch = getOwnPitch(context, viewer, params.pitchId ?? "");
     return {
       slug: viewer.event.slug,
-      pitch: { id: pitch.id, title: pitch.title, description: pitch.description, tags: pitch.tags },
+      pitch: {
+        id: pitch.id,
+        title: pitch.title,
+        description: pitch.description,
+        tags: pitch.tags,
+        span: pitch.span,
+        needs: pitch.needs,
+        remoteUrl: pitch.remoteUrl,
+      },
+      vocabulary: needsVocabulary(context, viewer.event.id),
     };
   } catch (error) {
     throw asResponse(error);
@@ -36,14 +46,24 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
 }
 
 export default function EditPitch() {
-  const { slug, pitch } = useLoaderData<typeof loader>();
+  const { slug, pitch, vocabulary } = useLoaderData<typeof loader>();
   const actionData = useActionData<typeof action>();
   return (
     <main id="main" className="page narrow">
       <h1>Edit your pitch</h1>
       <section className="card">
-        <PitchForm reply={replyFor(actionData, "pitch")} initial={pitch} submitLabel="Save changes" />
+        <PitchForm
+          reply={replyFor(actionData, "pitch")}
+          initial={pitch}
+          vocabulary={vocabulary}
+          submitLabel="Save changes"
+        />
       </section>
+      <p>
+        Cannot make some of the time slots?{" "}
+        <Link to={`/e/${slug}/me#availability`}>Mark the slots you cannot make</Link>, and your session will not be
+        scheduled in them.
+      </p>
       <p>
         <Link to={`/e/${slug}`}>Back to the pitches</Link>
       </p>

@@ -4,6 +4,8 @@ import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
 import { ItemList } from "../components/capture/ItemList";
 import { LockedDraft } from "../components/capture/LockedDraft";
+import { featureLabel } from "../domain/features";
+import { lastSlotId } from "../domain/spans";
 import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import type { LiveEvent } from "../realtime/eventState";
@@ -112,14 +114,27 @@ function liveFacts(live: LiveEvent, loaded: { id: string }) {
   const placement = live.facts.placements.find((p) => p.pitchId === pitch.id);
   const slot = placement ? live.facts.slots.find((s) => s.id === placement.slotId) : undefined;
   const room = placement ? live.facts.rooms.find((r) => r.id === placement.roomId) : undefined;
+  const last =
+    placement && slot
+      ? live.facts.slots.find((s) => s.id === lastSlotId(live.facts.slots, slot.id, placement.span))
+      : undefined;
   return {
+    remoteUrl: pitch.remoteUrl ?? (slot?.kind === "plenary" ? null : room?.remoteUrl) ?? null,
+    roomFeatures: slot?.kind === "plenary" ? [] : (room?.features ?? []),
+    span: pitch.span,
     title: pitch.title,
     pitcherName: pitch.pitcherName,
     descriptionHtml: pitch.descriptionHtml,
     mergedIntoId: pitch.mergedIntoId,
     where:
       slot && room
-        ? { room: room.name, localStart: slot.localStart, localEnd: slot.localEnd, kind: slot.kind, label: slot.label }
+        ? {
+            room: room.name,
+            localStart: slot.localStart,
+            localEnd: (last ?? slot).localEnd,
+            kind: slot.kind,
+            label: slot.label,
+          }
         : null,
   };
 }
@@ -151,6 +166,19 @@ export default function SessionPage() {
           {session.pitcherName ? `Pitched by ${session.pitcherName}` : "Pitched anonymously"}
           {viewers !== null ? ` · ${viewers} ${viewers === 1 ? "person" : "people"} viewing` : ""}
         </p>
+        {session.remoteUrl ? (
+          <p className="remote-link">
+            <a href={session.remoteUrl} rel="noopener noreferrer nofollow" target="_blank">
+              Join remotely
+            </a>{" "}
+            <span className="muted">(video call, stream or chat: {new URL(session.remoteUrl).host})</span>
+          </p>
+        ) : null}
+        {session.roomFeatures?.length ? (
+          <p className="muted">
+            {session.where?.room}: {session.roomFeatures.map(featureLabel).join(" · ")}
+          </p>
+        ) : null}
         {session.descriptionHtml ? <SanitisedHtml className="prose card" html={session.descriptionHtml} /> : null}
         {session.mergedIntoId ? (
           <p className="notice">

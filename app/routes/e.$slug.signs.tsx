@@ -1,4 +1,6 @@
 import type { MetaFunction } from "@remix-run/node";
+import { featureLabel } from "../domain/features";
+import { coverage } from "../domain/spans";
 import { formatRange, slotKindLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import { gridViewOf } from "../realtime/eventState";
@@ -29,6 +31,15 @@ export default function DoorSigns() {
   const { name, date } = live.facts.settings;
   const { rooms, slots, cells } = gridViewOf(live);
   const ordered = [...slots].sort((a, b) => (a.localStart < b.localStart ? -1 : a.localStart > b.localStart ? 1 : 0));
+  // A long session is one line on the door, from its first slot to the end of its last.
+  const covered = new Set<string>();
+  const endOf = new Map<string, string>();
+  for (const c of cells) {
+    const ids = coverage(ordered, c.slotId, c.span).slotIds;
+    for (const id of ids.slice(1)) covered.add(`${c.roomId}|${id}`);
+    const last = ordered.find((s) => s.id === ids.at(-1));
+    if (last) endOf.set(c.pitchId, last.localEnd);
+  }
   return (
     <main id="main" className="signs">
       <h1 className="visually-hidden">Door signs for {name}</h1>
@@ -40,13 +51,19 @@ export default function DoorSigns() {
             {name} · {dayOf(date)}
           </p>
           <h2 id={`sign-${room.id}`}>{room.name}</h2>
+          {room.features.length ? <p className="sign-features">{room.features.map(featureLabel).join(" · ")}</p> : null}
           <ol className="sign-sessions">
             {ordered.map((slot) => {
               const here = cells.find((c) => c.slotId === slot.id && (slot.kind === "plenary" || c.roomId === room.id));
-              if (slot.kind === "sessions" && !here) return null;
+              if (slot.kind === "sessions" && (!here || covered.has(`${room.id}|${slot.id}`))) return null;
               return (
                 <li key={slot.id}>
-                  <span className="sign-time">{formatRange(slot)}</span>
+                  <span className="sign-time">
+                    {formatRange({
+                      localStart: slot.localStart,
+                      localEnd: (here && endOf.get(here.pitchId)) || slot.localEnd,
+                    })}
+                  </span>
                   <span className="sign-title">
                     {here ? here.title : slotKindLabel(slot)}
                     {here && slot.kind === "plenary" ? (

@@ -1,5 +1,6 @@
 import { z } from "zod";
 import { SINGLE_LINE, SINGLE_LINE_MESSAGE } from "./limits";
+import { FEATURES_MAX, FEATURE_MAX_LENGTH, normaliseFeature } from "../domain/features";
 
 /** Input schemas shared by forms (conform, in the browser too) and services. */
 
@@ -123,10 +124,84 @@ export const openEventSchema = z.object({
 });
 
 export const removeRoomSchema = z.object({ roomId: idSchema });
-export const editRoomSchema = roomSchema.extend({ roomId: idSchema });
 export const editSlotSchema = timeSlotSchema.extend({ slotId: idSchema });
 export const eventDetailsSchema = createEventSchema.pick({ name: true, date: true, timeZone: true });
 export const removeSlotSchema = z.object({ slotId: idSchema });
 
 /** The organiser console's "Remove these votes" for a suspicious burst (app/services/bursts.server.ts). */
 export const burstSchema = z.object({ burstId: z.string().min(1).max(200) });
+/**
+ * A remote link (video call, stream, chat): https only, so a page never links
+ * to javascript:, data: or a plain-text address. Empty means none (null).
+ */
+export const remoteUrlSchema = z.preprocess(
+  // null is what this schema gives for "none": parsing its output again gives the same (services validate again).
+  (v) => (typeof v === "string" ? v.trim() : v === null ? undefined : v),
+  z
+    .string({ invalid_type_error: "A remote link is a web address." })
+    .max(500, "A remote link can be at most 500 characters.")
+    .optional()
+    .refine((value) => {
+      if (!value) return true;
+      try {
+        const url = new URL(value);
+        return url.protocol === "https:" && url.hostname !== "" && !url.username && !url.password;
+      } catch {
+        return false;
+      }
+    }, "A remote link must be a full https:// address (a video call, stream or chat).")
+    .transform((value) => (value ? new URL(value).href : null)),
+);
+
+/**
+ * Room features or session needs: from checkboxes (one value each) and a
+ * text box ("sofa, kitchen"), or an array from a service caller; normalised
+ * (lower case, single spaces), without repeats.
+ */
+export const featureListSchema = z.preprocess(
+  (value) => {
+    const raw = typeof value === "string" ? [value] : Array.isArray(value) ? value : value === undefined ? [] : value;
+    if (!Array.isArray(raw)) return raw;
+    const list = raw.flatMap((v) => (typeof v === "string" ? v.split(",") : v === undefined || v === null ? [] : [v]));
+    return [...new Set(list.map((t) => (typeof t === "string" ? normaliseFeature(t) : t)).filter((t) => t !== ""))];
+  },
+  z
+    .array(
+      z
+        .string()
+        .max(FEATURE_MAX_LENGTH, `Each feature can be at most ${FEATURE_MAX_LENGTH} characters.`)
+        // biome-ignore lint/suspicious/noControlCharactersInRegex: refusing control characters is the point
+        .refine((t) => !/[\u0000-\u001f\u007f]/.test(t), "A feature is a short line of text."),
+      { invalid_type_error: "Separate features with commas." },
+    )
+    .max(FEATURES_MAX, `At most ${FEATURES_MAX} features.`),
+);
+
+/** Adding a room: features and a remote link may come with it. */
+export const addRoomSchema = roomSchema.extend({
+  features: featureListSchema.optional(),
+  // null (none) clears the link; absent keeps it.
+  remoteUrl: remoteUrlSchema.optional(),
+});
+
+/**
+ * Editing a room: a part that is absent stays as it is (the console's form
+ * always sends both, with an empty value for "none").
+ */
+export const editRoomSchema = addRoomSchema.extend({ roomId: idSchema });
+
+/** The console's edit form: every part is sent, and an empty one means none (no features, no link). */
+export const editRoomFormSchema = roomSchema.extend({
+  roomId: idSchema,
+  features: featureListSchema,
+  remoteUrl: remoteUrlSchema,
+});
+
+/** "Slots I cannot make": the whole set each time (checkboxes), so a retried save changes nothing more. */
+export const availabilitySchema = z.object({
+  unavailable: z.preprocess(
+    (v) =>
+      v === undefined || v === "" ? [] : typeof v === "string" ? [v] : Array.isArray(v) ? v.filter((x) => x !== "") : v,
+    z.array(idSchema, { invalid_type_error: "Tick the slots you cannot make." }).max(500, "Too many slots."),
+  ),
+});

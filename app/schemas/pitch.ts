@@ -1,6 +1,7 @@
 import { z } from "zod";
 import { SINGLE_LINE, SINGLE_LINE_MESSAGE, limits } from "./limits";
-import { idSchema } from "./event";
+import { SPAN_MAX } from "../domain/spans";
+import { featureListSchema, idSchema, remoteUrlSchema } from "./event";
 
 /**
  * Tags arrive as "a, b, c" from a form or as an array from a service caller
@@ -31,6 +32,19 @@ export const pitchSchema = z.object({
     .optional()
     .transform((v) => v?.trim() ?? ""),
   tags,
+  /** Consecutive slots the session takes (a workshop: 2 or more). */
+  span: z.preprocess(
+    (v) => (v === undefined || v === "" || v === null ? 1 : typeof v === "string" ? Number(v) : v),
+    z
+      .number({ invalid_type_error: `Enter how many slots, 1 to ${SPAN_MAX}.` })
+      .int(`Enter how many slots, 1 to ${SPAN_MAX}.`)
+      .min(1, "A session takes at least 1 slot.")
+      .max(SPAN_MAX, `A session can take at most ${SPAN_MAX} slots.`),
+  ),
+  /** Room features the session needs (the vocabulary the event's rooms use). */
+  needs: featureListSchema,
+  /** The session's own video call, stream or chat. */
+  remoteUrl: remoteUrlSchema,
   /** Made when the form was shown, so a resubmitted form does not pitch twice. */
   clientId: z.string().min(8).max(64).optional(),
 });

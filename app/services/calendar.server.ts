@@ -2,6 +2,7 @@ import ical from "ical-generator";
 import type { Event } from "../../db/schema";
 import { localToInstant } from "../domain/clock";
 import { icalZone, wallClock } from "../domain/export/icalZone";
+import { lastSlotId } from "../domain/spans";
 import { formatRange } from "../domain/timeSlots";
 import type { ServiceContext } from "./context.server";
 import { gridView } from "./grid.server";
@@ -15,6 +16,8 @@ export interface CalendarEntry {
   location: string;
   description?: string;
   url?: string;
+  /** A video call, stream or chat: written as CONFERENCE (RFC 7986), which ical-generator does not know. */
+  conference?: string;
 }
 
 /**
@@ -70,7 +73,54 @@ export function buildCalendar(event: Pick<Event, "name" | "timeZone">, name: str
       url: entry.url === undefined ? undefined : calendarText(entry.url),
     });
   }
-  return calendar.toString();
+  return withConferences(calendar.toString(), entries);
+}
+
+/** Folds a content line at 75 octets (RFC 5545 3.1), never inside a UTF-8 sequence. */
+export function foldLine(line: string): string {
+  const bytes = Buffer.from(line, "utf8");
+  if (bytes.length <= 75) return line;
+  const parts: string[] = [];
+  let start = 0;
+  let limit = 75;
+  while (start < bytes.length) {
+    let end = Math.min(start + limit, bytes.length);
+    // Step back off a UTF-8 continuation byte.
+    while (end < bytes.length && ((bytes[end] ?? 0) & 0xc0) === 0x80) end--;
+    parts.push(bytes.subarray(start, end).toString("utf8"));
+    start = end;
+    limit = 74; // a continuation line starts with a space
+  }
+  return parts.join("\r\n ");
+}
+
+/**
+ * Adds `CONFERENCE;VALUE=URI;FEATURE=VIDEO,CHAT;LABEL=Join remotely:<url>`
+ * to each event that has a remote link, just before its END:VEVENT. The link
+ * is an https URL checked when it was saved; its text needs no escaping as a
+ * URI value, but is folded like any line.
+ */
+function withConferences(ics: string, entries: readonly CalendarEntry[]): string {
+  const links = new Map(entries.filter((e) => e.conference).map((e) => [e.uid, e.conference as string]));
+  if (links.size === 0) return ics;
+  const lines = ics.split("\r\n");
+  const out: string[] = [];
+  let uid: string | null = null;
+  for (let i = 0; i < lines.length; i++) {
+    const line = lines[i] as string;
+    if (line === "BEGIN:VEVENT") uid = null;
+    if (line.startsWith("UID:")) {
+      // Unfold the UID's own continuation lines before reading it.
+      let value = line.slice(4);
+      for (let j = i + 1; lines[j]?.startsWith(" "); j++) value += (lines[j] as string).slice(1);
+      uid = value;
+    }
+    if (line === "END:VEVENT" && uid && links.has(uid)) {
+      out.push(foldLine(`CONFERENCE;VALUE=URI;FEATURE=VIDEO,CHAT;LABEL=Join remotely:${links.get(uid)}`));
+    }
+    out.push(line);
+  }
+  return out.join("\r\n");
 }
 
 /** "My sessions": the scheduled sessions this attendee voted for. */
@@ -84,14 +134,16 @@ export function myCalendar(ctx: Pick<ServiceContext, "db">, viewer: Viewer, orig
     .flatMap((c): CalendarEntry[] => {
       const slot = slots.get(c.slotId);
       if (!slot) return [];
+      const last = slots.get(lastSlotId(grid.slots, c.slotId, c.span)) ?? slot;
+      const range = { localStart: slot.localStart, localEnd: last.localEnd };
       return [
         {
           uid: `${c.pitchId}@${new URL(origin).host}`,
           localStart: slot.localStart,
-          localEnd: slot.localEnd,
+          localEnd: last.localEnd,
           summary: c.title,
           location: slot.kind === "plenary" ? "All rooms" : (rooms.get(c.roomId)?.name ?? ""),
-          description: `${viewer.event.name}, ${formatRange(slot)}`,
+          description: `${viewer.event.name}, ${formatRange(range)}`,
           url: `${origin}/e/${viewer.event.slug}/s/${c.pitchId}`,
         },
       ];

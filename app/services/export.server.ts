@@ -15,6 +15,7 @@ import { exportName, speakerBasis, speakerName } from "../domain/attribution";
 import { NO_ITEM_HTML } from "../domain/markdown.server";
 import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
+import { coverage } from "../domain/spans";
 
 import type { EventFile } from "../schemas/eventFile";
 import { audit } from "./audit.server";
@@ -157,6 +158,9 @@ export function readExportModel(
       const placed = placementByPitch.get(pitch.id);
       const room = placed ? roomById.get(placed.roomId) : undefined;
       const slot = placed ? slotById.get(placed.slotId) : undefined;
+      // A long session ends with the last slot it covers (as far as its slots still fit).
+      const lastId = slot ? coverage(slotRows, slot.id, pitch.span).slotIds.at(-1) : undefined;
+      const last = (lastId && slotById.get(lastId)) || slot;
       return {
         id: pitch.id,
         number: numbers.get(pitch.id) ?? 0,
@@ -168,6 +172,8 @@ export function readExportModel(
         tags: Array.isArray(pitch.tags) ? pitch.tags.filter((t): t is string => typeof t === "string") : [],
         chathamHouse: pitch.chathamHouse,
         notesLocked: pitch.notesLocked,
+        // Its own link, else its room's (a plenary is in every room: its own only).
+        remoteUrl: pitch.remoteUrl ?? (slot && slot.kind !== "plenary" ? (room?.remoteUrl ?? null) : null),
         pitcher: pitcherName,
         authors,
         createdAt: pitch.createdAt,
@@ -177,7 +183,8 @@ export function readExportModel(
                 room: room.name,
                 roomGuid: stableUuid("room", room.id),
                 localStart: slot.localStart,
-                localEnd: slot.localEnd,
+                localEnd: (last ?? slot).localEnd,
+                slots: pitch.span,
                 slotKind: slot.kind,
                 slotLabel: slot.label,
                 pinned: placed.pinned,
@@ -222,7 +229,13 @@ export function readExportModel(
       },
       origin,
       generatedAt: (options.now ?? new Date()).toISOString(),
-      rooms: roomRows.map((r) => ({ name: r.name, capacity: r.capacity, guid: stableUuid("room", r.id) })),
+      rooms: roomRows.map((r) => ({
+        name: r.name,
+        capacity: r.capacity,
+        guid: stableUuid("room", r.id),
+        features: Array.isArray(r.features) ? r.features : [],
+        remoteUrl: r.remoteUrl,
+      })),
       slots: slotRows.map((s) => ({ localStart: s.localStart, localEnd: s.localEnd, kind: s.kind, label: s.label })),
       sessions: sortSessions(sessions, roomOrder),
       ...(ballots ? { ballots } : {}),
@@ -245,6 +258,7 @@ export function scheduleEntries(model: EventExport): CalendarEntry[] {
         location: p.slotKind === "plenary" ? "All rooms" : p.room,
         description: session.description || undefined,
         url: session.url,
+        conference: session.remoteUrl ?? undefined,
       },
     ];
   });

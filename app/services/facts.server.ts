@@ -82,14 +82,19 @@ export function pitchFacts(db: Db, eventId: string, ids?: readonly string[]): Pi
     status: pitch.status as "open" | "merged",
     mergedIntoId: pitch.status === "merged" ? pitch.mergedIntoId : null,
     createdAt: pitch.createdAt,
+    span: pitch.span,
+    needs: Array.isArray(pitch.needs) ? pitch.needs : [],
+    remoteUrl: pitch.remoteUrl,
   }));
 }
 
 function roomFacts(db: Db, eventId: string) {
-  return listRooms({ db: db as ServiceContext["db"] }, eventId).map(({ id, name, capacity }) => ({
+  return listRooms({ db: db as ServiceContext["db"] }, eventId).map(({ id, name, capacity, features, remoteUrl }) => ({
     id,
     name,
     capacity,
+    features: Array.isArray(features) ? features : [],
+    remoteUrl,
   }));
 }
 

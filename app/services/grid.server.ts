@@ -1,8 +1,29 @@
 import { createHash } from "node:crypto";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
-import { type Placement, attendees, pitches, placements, rooms, timeSlots, votes } from "../../db/schema";
+import {
+  type Placement,
+  type TimeSlot,
+  attendees,
+  pitches,
+  placements,
+  rooms,
+  timeSlots,
+  unavailability,
+  votes,
+} from "../../db/schema";
 import { displayName } from "../domain/attribution";
-import { type Cell, type Conflict, type GridPitch, findConflicts, scoreGrid } from "../domain/grid";
+import { featureLabel, isStandardFeature, needsLabel } from "../domain/features";
+import {
+  type Cell,
+  type Conflict,
+  type GridContext,
+  type GridPitch,
+  expandCells,
+  findConflicts,
+  scoreGrid,
+} from "../domain/grid";
+import { type Coverage, coverage, slotsText } from "../domain/spans";
+import { formatTime } from "../domain/timeSlots";
 import { talliesVisible } from "../domain/voting";
 import type { ConflictFact, PlacementFact } from "../realtime/facts";
 import { applySuggestionSchema, pinSchema, placeSchema, unplaceSchema } from "../schemas/grid";
@@ -19,11 +40,27 @@ import { type Viewer, requireAccess, requireOrganiser } from "./viewer.server";
 
 type Db = Tx | ServiceContext["db"];
 
-type NamedPitch = GridPitch & { title: string; pitcherName: string | null };
+type NamedPitch = GridPitch & { title: string; pitcherName: string | null; span: number; needs: string[] };
+
+/**
+ * The attendees who host a pitch: for now its pitcher. Co-hosts join here
+ * (`hostsOf(pitch, coHosts)` from app/domain/), and every rule that reads
+ * hosts (clashes, availability, the scheduler) follows.
+ */
+function hostIdsOf(pitch: { attendeeId: string | null }): string[] {
+  return pitch.attendeeId ? [pitch.attendeeId] : [];
+}
 
 function openPitches(db: Db, eventId: string): NamedPitch[] {
   const rows = db
-    .select({ id: pitches.id, title: pitches.title, attendeeId: pitches.attendeeId, pitcher: attendees })
+    .select({
+      id: pitches.id,
+      title: pitches.title,
+      attendeeId: pitches.attendeeId,
+      span: pitches.span,
+      needs: pitches.needs,
+      pitcher: attendees,
+    })
     .from(pitches)
     .leftJoin(attendees, eq(attendees.id, pitches.attendeeId))
     .where(and(eq(pitches.eventId, eventId), eq(pitches.status, "open")))
@@ -44,10 +81,44 @@ function openPitches(db: Db, eventId: string): NamedPitch[] {
     id: r.id,
     title: r.title,
     pitcherId: r.attendeeId,
+    hostIds: hostIdsOf(r),
     pitcherName: displayName(r.pitcher),
     voters: voters.get(r.id) ?? [],
     votes: voters.get(r.id)?.length ?? 0,
+    span: r.span,
+    needs: Array.isArray(r.needs) ? r.needs : [],
   }));
+}
+
+/** Who cannot make which slot, for the event: attendee id to slot ids. */
+export function unavailableByAttendee(db: Db, eventId: string): Record<string, string[]> {
+  const out: Record<string, string[]> = {};
+  for (const row of db
+    .select({ attendeeId: unavailability.attendeeId, slotId: unavailability.slotId })
+    .from(unavailability)
+    .where(eq(unavailability.eventId, eventId))
+    .all()) {
+    const list = out[row.attendeeId];
+    if (list) list.push(row.slotId);
+    else out[row.attendeeId] = [row.slotId];
+  }
+  return out;
+}
+
+/** The slots in time order, with their day, as the grid's rules read them. */
+function gridSlots(slotRows: readonly TimeSlot[]) {
+  return slotRows.map((s) => ({ id: s.id, kind: s.kind, day: s.localStart.slice(0, 10), localStart: s.localStart }));
+}
+
+function gridRooms(db: Db, eventId: string) {
+  return listRooms({ db: db as ServiceContext["db"] }, eventId).map((r) => ({
+    ...r,
+    features: Array.isArray(r.features) ? r.features : [],
+  }));
+}
+
+function gridContext(db: Db, eventId: string, slotRows: readonly TimeSlot[]): GridContext {
+  return { slots: gridSlots(slotRows), unavailable: unavailableByAttendee(db, eventId) };
 }
 
 function placementsOf(db: Db, eventId: string): Placement[] {
@@ -68,6 +139,8 @@ export interface GridCellView {
   roomId: string;
   slotId: string;
   pinned: boolean;
+  /** Slots it covers from `slotId` (a long session: 2 or more). */
+  span: number;
   title: string;
   pitcherName: string | null;
   votes: number | null;
@@ -76,14 +149,57 @@ export interface GridCellView {
 
 export type ConflictView = ConflictFact;
 
-function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Map<string, string>): ConflictView {
+/** A slot's start as messages say it: "10:00", with the date when the event has several days. */
+function slotTime(slot: Pick<TimeSlot, "localStart"> | undefined, manyDays: boolean): string {
+  if (!slot) return "an unknown time";
+  return manyDays ? `${formatTime(slot.localStart)} on ${slot.localStart.slice(0, 10)}` : formatTime(slot.localStart);
+}
+
+/** Why a long session does not fit from a slot, as a sentence's second half. */
+function spanReason(c: Exclude<Coverage, { ok: true }>, slotById: ReadonlyMap<string, TimeSlot>): string {
+  switch (c.reason) {
+    case "unknown-slot":
+      return "that slot is gone";
+    case "not-sessions":
+      return "it starts in a break or plenary";
+    case "day-ends":
+      return `the day has only ${slotsText(c.available)} from there`;
+    case "interrupted": {
+      const at = slotById.get(c.at);
+      return `${at?.kind === "plenary" ? "a plenary" : "a break"} at ${at ? formatTime(at.localStart) : "?"} comes first`;
+    }
+  }
+}
+
+/** The sentence that refuses (or flags) a long session that does not fit. */
+export function spanMessage(
+  title: string,
+  span: number,
+  startSlotId: string,
+  c: Exclude<Coverage, { ok: true }>,
+  slotRows: readonly TimeSlot[],
+): string {
+  const slotById = new Map(slotRows.map((s) => [s.id, s]));
+  const manyDays = new Set(slotRows.map((s) => s.localStart.slice(0, 10))).size > 1;
+  return `“${title}” takes ${span} consecutive session slots, but from ${slotTime(slotById.get(startSlotId), manyDays)} ${spanReason(c, slotById)}.`;
+}
+
+function describe(
+  conflict: Conflict,
+  titles: Map<string, string>,
+  roomNames: Map<string, string>,
+  slotRows: readonly TimeSlot[],
+): ConflictView {
   const t = (id: string) => `“${titles.get(id) ?? "?"}”`;
+  const slotById = new Map(slotRows.map((s) => [s.id, s]));
+  const manyDays = new Set(slotRows.map((s) => s.localStart.slice(0, 10))).size > 1;
   switch (conflict.kind) {
     case "double-booked":
       return {
         kind: conflict.kind,
         slotId: conflict.slotId,
         pitchIds: conflict.pitchIds,
+        label: "Double-booked",
         message: `${roomNames.get(conflict.roomId)} is double-booked: ${conflict.pitchIds.map(t).join(" and ")}.`,
       };
     case "pitcher-clash":
@@ -91,6 +207,7 @@ function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Ma
         kind: conflict.kind,
         slotId: conflict.slotId,
         pitchIds: conflict.pitchIds,
+        label: "Pitcher clash",
         message: `One pitcher has two sessions at once: ${conflict.pitchIds.map(t).join(" and ")}.`,
       };
     case "over-capacity":
@@ -98,6 +215,7 @@ function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Ma
         kind: conflict.kind,
         slotId: conflict.slotId,
         pitchIds: [conflict.pitchId],
+        label: "Over capacity",
         message: `${t(conflict.pitchId)} has ${conflict.votes} votes but ${roomNames.get(conflict.roomId)} seats ${conflict.capacity}.`,
       };
     case "voter-clash":
@@ -105,7 +223,43 @@ function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Ma
         kind: conflict.kind,
         slotId: conflict.slotId,
         pitchIds: conflict.pitchIds,
+        label: "Voter clash",
         message: `${conflict.attendees} attendee${conflict.attendees === 1 ? "" : "s"} voted for both ${t(conflict.pitchIds[0])} and ${t(conflict.pitchIds[1])}, which run at the same time.`,
+      };
+    case "host-unavailable":
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: [conflict.pitchId],
+        label: "Host unavailable",
+        message: `Host unavailable: ${t(conflict.pitchId)} runs at ${slotTime(slotById.get(conflict.slotId), manyDays)}, which ${conflict.hosts === 1 ? "its host" : `${conflict.hosts} of its hosts`} cannot make.`,
+      };
+    case "needs": {
+      const label = needsLabel(conflict.missing);
+      const lacking = conflict.missing
+        .map((m) => (isStandardFeature(m) ? featureLabel(m).toLowerCase() : m))
+        .join(", ");
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: [conflict.pitchId],
+        label,
+        message: `${label}: ${t(conflict.pitchId)} is in ${roomNames.get(conflict.roomId)}, which lacks ${lacking}.`,
+      };
+    }
+    case "span":
+      return {
+        kind: conflict.kind,
+        slotId: conflict.slotId,
+        pitchIds: [conflict.pitchId],
+        label: "Does not fit",
+        message: spanMessage(
+          titles.get(conflict.pitchId) ?? "?",
+          conflict.span,
+          conflict.slotId,
+          conflict.coverage,
+          slotRows,
+        ),
       };
   }
 }
@@ -115,15 +269,23 @@ function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Ma
  * (organisers see all; facts.server.ts filters what attendees see).
  */
 export function gridFacts(db: Db, eventId: string): { placements: PlacementFact[]; conflicts: ConflictView[] } {
-  const roomRows = listRooms({ db: db as ServiceContext["db"] }, eventId);
+  const roomRows = gridRooms(db, eventId);
+  const slotRows = listTimeSlots({ db: db as ServiceContext["db"] }, eventId);
   const pitchList = openPitches(db, eventId);
-  const open = new Set(pitchList.map((p) => p.id));
-  const cells = placementsOf(db, eventId).filter((c) => open.has(c.pitchId));
+  const byId = new Map(pitchList.map((p) => [p.id, p]));
+  const cells = placementsOf(db, eventId).filter((c) => byId.has(c.pitchId));
   const titles = new Map(pitchList.map((p) => [p.id, p.title]));
   const roomNames = new Map(roomRows.map((r) => [r.id, r.name]));
+  const context = gridContext(db, eventId, slotRows);
   return {
-    placements: cells.map(({ pitchId, roomId, slotId, pinned }) => ({ pitchId, roomId, slotId, pinned })),
-    conflicts: findConflicts(cells, roomRows, pitchList).map((c) => describe(c, titles, roomNames)),
+    placements: cells.map(({ pitchId, roomId, slotId, pinned }) => ({
+      pitchId,
+      roomId,
+      slotId,
+      pinned,
+      span: byId.get(pitchId)?.span ?? 1,
+    })),
+    conflicts: findConflicts(cells, roomRows, pitchList, context).map((c) => describe(c, titles, roomNames, slotRows)),
   };
 }
 
@@ -131,7 +293,7 @@ export function gridFacts(db: Db, eventId: string): { placements: PlacementFact[
 export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   requireAccess(viewer);
   const { event } = viewer;
-  const roomRows = listRooms(ctx, event.id);
+  const roomRows = gridRooms(ctx.db, event.id);
   const slotRows = listTimeSlots(ctx, event.id);
   const pitchList = openPitches(ctx.db, event.id);
   const cells = placementsOf(ctx.db, event.id);
@@ -144,7 +306,7 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
     (c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"),
   );
   return {
-    rooms: roomRows.map(({ id, name, capacity }) => ({ id, name, capacity })),
+    rooms: roomRows.map(({ id, name, capacity, features, remoteUrl }) => ({ id, name, capacity, features, remoteUrl })),
     slots: slotRows.map(({ id, localStart, localEnd, kind, label }) => ({ id, localStart, localEnd, kind, label })),
     cells: cells
       .filter((c) => byId.has(c.pitchId))
@@ -155,6 +317,7 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
           roomId: c.roomId,
           slotId: c.slotId,
           pinned: c.pinned,
+          span: p.span,
           title: p.title,
           pitcherName: p.pitcherName,
           votes: showVotes ? p.votes : null,
@@ -172,7 +335,7 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
         myVote: me ? p.voters.includes(me) : false,
       })),
     conflicts,
-    score: viewer.isOrganiser ? scoreGrid(cells, roomRows, pitchList) : null,
+    score: viewer.isOrganiser ? scoreGrid(cells, roomRows, pitchList, { slots: gridSlots(slotRows) }) : null,
     version: versionOf(cells),
   };
 }
@@ -207,6 +370,37 @@ function checkCell(tx: Tx, eventId: string, input: { pitchId: string; roomId: st
   return { pitch, room, slot };
 }
 
+/**
+ * The cells other placements hold ("roomId|slotId"), a long session holding
+ * one per slot it covers: what a new placement must not overlap.
+ */
+function heldCells(tx: Db, eventId: string, exceptPitchId: string | null, slotRows: readonly TimeSlot[]) {
+  const rows = tx
+    .select({ placement: placements, title: pitches.title, span: pitches.span })
+    .from(placements)
+    .innerJoin(pitches, eq(pitches.id, placements.pitchId))
+    .where(eq(placements.eventId, eventId))
+    .all()
+    .filter((r) => r.placement.pitchId !== exceptPitchId);
+  const info = new Map(rows.map((r) => [r.placement.pitchId, r]));
+  const { covered } = expandCells(
+    rows.map((r) => r.placement),
+    rows.map((r) => ({ id: r.placement.pitchId, votes: 0, pitcherId: null, voters: [], span: r.span })),
+    gridSlots(slotRows),
+  );
+  const held = new Map<string, { pitchId: string; title: string; span: number; startSlotId: string }>();
+  for (const c of covered) {
+    const r = info.get(c.pitchId);
+    held.set(`${c.roomId}|${c.slotId}`, {
+      pitchId: c.pitchId,
+      title: r?.title ?? "?",
+      span: r?.span ?? 1,
+      startSlotId: c.startSlotId,
+    });
+  }
+  return held;
+}
+
 function isUniqueViolation(error: unknown): boolean {
   return error instanceof Error && "code" in error && String(error.code).startsWith("SQLITE_CONSTRAINT");
 }
@@ -228,8 +422,13 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
         const { pitch, room, slot } = checkCell(tx, eventId, data);
         const current = tx.select().from(placements).where(eq(placements.pitchId, pitch.id)).get();
         if (current && current.roomId === room.id && current.slotId === slot.id) return null;
+        const slotRows = listTimeSlots({ db: tx as unknown as ServiceContext["db"] }, eventId);
+        const covered = coverage(gridSlots(slotRows), slot.id, pitch.span);
+        if (!covered.ok)
+          throw new ServiceError("conflict", spanMessage(pitch.title, pitch.span, slot.id, covered, slotRows));
+        const held = heldCells(tx, eventId, pitch.id, slotRows);
         const occupant = tx
-          .select({ placement: placements, title: pitches.title })
+          .select({ placement: placements, title: pitches.title, span: pitches.span })
           .from(placements)
           .innerJoin(pitches, eq(pitches.id, placements.pitchId))
           .where(and(eq(placements.roomId, room.id), eq(placements.slotId, slot.id)))
@@ -243,13 +442,38 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
         if (slot.kind === "plenary" && !occupant && inSlot > (current?.slotId === slot.id ? 1 : 0)) {
           throw new ServiceError("conflict", "A plenary slot holds one session for all rooms, and it already has one.");
         }
-        if (occupant) {
-          if (!data.swap || !current) {
+        // A plain swap: two one-slot sessions trade cells.
+        const swappable = occupant && occupant.span === 1 && pitch.span === 1;
+        if (occupant && (!swappable || !data.swap || !current)) {
+          if (swappable || (occupant.span === 1 && pitch.span === 1)) {
             throw new ServiceError(
               "conflict",
               `${room.name} already holds “${occupant.title}” at that time. Unschedule it first, or drag onto it to swap.`,
             );
           }
+          throw new ServiceError(
+            "conflict",
+            `${room.name} already holds “${occupant.title}” at ${formatTime(slot.localStart)}. Long sessions do not swap: unschedule or move it first.`,
+          );
+        }
+        if (!occupant) {
+          const manyDays = new Set(slotRows.map((s) => s.localStart.slice(0, 10))).size > 1;
+          const slotById = new Map(slotRows.map((s) => [s.id, s]));
+          for (const slotId of covered.slotIds) {
+            const other = held.get(`${room.id}|${slotId}`);
+            if (!other) continue;
+            const runs =
+              other.span > 1
+                ? ` (a ${other.span}-slot session from ${slotTime(slotById.get(other.startSlotId), manyDays)})`
+                : "";
+            const would = pitch.span > 1 ? `, which this ${pitch.span}-slot session would cover` : "";
+            throw new ServiceError(
+              "conflict",
+              `${room.name} already holds “${other.title}”${runs} at ${slotTime(slotById.get(slotId), manyDays)}${would}. Unschedule or move it first.`,
+            );
+          }
+        }
+        if (occupant && current) {
           // Swap: the occupant takes the moved session's old cell.
           tx.delete(placements)
             .where(inArray(placements.pitchId, [pitch.id, occupant.placement.pitchId]))
@@ -270,7 +494,12 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
             .values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id, pinned: data.pinned })
             .run();
         }
-        audit(tx, { eventId, action: "grid.place", targetId: pitch.id, detail: { roomId: room.id, slotId: slot.id } });
+        audit(tx, {
+          eventId,
+          action: "grid.place",
+          targetId: pitch.id,
+          detail: { roomId: room.id, slotId: slot.id, span: pitch.span },
+        });
         return nextVersion(tx, eventId);
       },
       { behavior: "immediate" },
@@ -352,7 +581,7 @@ export async function suggestionFor(
 ): Promise<SuggestionPreview> {
   requireOrganiser(viewer);
   const eventId = viewer.event.id;
-  const roomRows = listRooms(ctx, eventId);
+  const roomRows = gridRooms(ctx.db, eventId);
   const slotRows = listTimeSlots(ctx, eventId);
   const pitchList = openPitches(ctx.db, eventId);
   const current = placementsOf(ctx.db, eventId);
@@ -368,10 +597,19 @@ export async function suggestionFor(
     kind: "suggest",
     // Plain data for the worker: the rooms, slots and pitches as the scheduler reads them.
     input: {
-      rooms: input.rooms.map(({ id, capacity }) => ({ id, capacity })),
-      slots: input.slots.map(({ id, kind }) => ({ id, kind })),
-      pitches: pitchList.map(({ id, votes, pitcherId, voters }) => ({ id, votes, pitcherId, voters })),
+      rooms: input.rooms.map(({ id, capacity, features }) => ({ id, capacity, features })),
+      slots: gridSlots(slotRows).map(({ id, kind, day }) => ({ id, kind, day })),
+      pitches: pitchList.map(({ id, votes, pitcherId, hostIds, voters, span, needs }) => ({
+        id,
+        votes,
+        pitcherId,
+        hostIds,
+        voters,
+        span,
+        needs,
+      })),
       pinned: input.pinned,
+      unavailable: unavailableByAttendee(ctx.db, eventId),
     },
     current: current.map(({ pitchId, roomId, slotId }) => ({ pitchId, roomId, slotId })),
   });
@@ -415,6 +653,35 @@ export async function applySuggestion(
               "A plenary slot holds one session for all rooms; the suggestion puts more there.",
             );
         }
+      }
+      // Long sessions: every cell the result covers is held once, and every span fits.
+      const slotRows = listTimeSlots({ db: tx as unknown as ServiceContext["db"] }, eventId);
+      const spans = new Map(
+        tx
+          .select({ id: pitches.id, span: pitches.span })
+          .from(pitches)
+          .where(eq(pitches.eventId, eventId))
+          .all()
+          .map((p) => [p.id, p.span]),
+      );
+      const result = [...kept, ...fresh];
+      const { covered, broken } = expandCells(
+        result,
+        result.map((c) => ({ id: c.pitchId, votes: 0, pitcherId: null, voters: [], span: spans.get(c.pitchId) ?? 1 })),
+        gridSlots(slotRows),
+      );
+      const seen = new Set<string>();
+      const overlap = covered.some((c) => {
+        const key = `${c.roomId}|${c.slotId}`;
+        if (seen.has(key)) return true;
+        seen.add(key);
+        return false;
+      });
+      if (overlap || broken.length) {
+        throw new ServiceError(
+          "conflict",
+          "The suggestion no longer fits the grid (a long session would overlap another or run past its day). Suggest a grid again.",
+        );
       }
       const replaced = current.filter((c) => !keptIds.has(c.pitchId)).map((c) => c.pitchId);
       if (replaced.length) tx.delete(placements).where(inArray(placements.pitchId, replaced)).run();

@@ -248,11 +248,12 @@ function preview(db: ReadDb, job: PreviewJob): PreviewOutput {
 function suggest(job: SuggestJob): SuggestOutput {
   const { input, current } = job;
   const cells = suggestGrid(input);
+  const context = { slots: input.slots, unavailable: input.unavailable };
   return {
     cells,
-    score: scoreGrid(cells, input.rooms, input.pitches),
-    currentScore: scoreGrid(current, input.rooms, input.pitches),
-    baselineScore: scoreGrid(greedyGrid(input), input.rooms, input.pitches),
+    score: scoreGrid(cells, input.rooms, input.pitches, context),
+    currentScore: scoreGrid(current, input.rooms, input.pitches, context),
+    baselineScore: scoreGrid(greedyGrid(input), input.rooms, input.pitches, context),
   };
 }
 

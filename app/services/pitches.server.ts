@@ -1,5 +1,6 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
-import { type Event, type Pitch, capturedItems, pitches, placements, votes } from "../../db/schema";
+import { type Event, type Pitch, capturedItems, pitches, placements, rooms, votes } from "../../db/schema";
+import { isStandardFeature } from "../domain/features";
 import { renderMarkdown } from "../domain/markdown.server";
 import { checkVote, mergedVoters, talliesVisible, votesLeft } from "../domain/voting";
 import {
@@ -86,6 +87,30 @@ export function getOwnPitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
   return pitch;
 }
 
+/**
+ * A need must be in the event's vocabulary: a standard feature (accepted even
+ * when no room has it yet, so a person can say they need step-free access;
+ * the organisers see it flagged), or a tag one of the rooms has. An unknown
+ * free-text need is refused, since no room could ever meet it.
+ */
+function checkNeeds(db: Db | Tx, eventId: string, needs: readonly string[]): void {
+  const custom = needs.filter((n) => !isStandardFeature(n));
+  if (custom.length === 0) return;
+  const offered = new Set(
+    db
+      .select({ features: rooms.features })
+      .from(rooms)
+      .where(eq(rooms.eventId, eventId))
+      .all()
+      .flatMap((r) => (Array.isArray(r.features) ? r.features : [])),
+  );
+  const unknown = custom.find((n) => !offered.has(n));
+  if (unknown) {
+    const message = `No room of this event offers “${unknown}”. Choose needs from the list; organisers add a room's features in the console.`;
+    throw new ServiceError("invalid", message, { needs: [message] });
+  }
+}
+
 /** Pitches a session. A form resubmitted with the same client id returns the first pitch. */
 export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Pitch> {
   const attendee = requireAttendee(viewer);
@@ -109,6 +134,7 @@ export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: un
       if (!viewer.event.pitchingOpen && !viewer.isOrganiser) {
         throw new ServiceError("forbidden", "Pitching is closed for this event.");
       }
+      checkNeeds(tx, eventId, data.needs);
       const row = tx
         .insert(pitches)
         .values({
@@ -120,6 +146,9 @@ export async function createPitch(ctx: ServiceContext, viewer: Viewer, input: un
           description: data.description,
           descriptionHtml: renderMarkdown(data.description),
           tags: data.tags,
+          span: data.span,
+          needs: data.needs,
+          remoteUrl: data.remoteUrl,
         })
         .returning()
         .get();
@@ -141,6 +170,11 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
       throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
     if (pitch.status !== "open")
       throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
+    checkNeeds(tx, viewer.event.id, data.needs);
+    if (data.span !== pitch.span && tx.select().from(placements).where(eq(placements.pitchId, pitch.id)).get()) {
+      const message = `“${pitch.title}” is on the grid: ask the organisers to unschedule it before changing how many slots it takes.`;
+      throw new ServiceError("conflict", message, { span: [message] });
+    }
     const row = tx
       .update(pitches)
       .set({
@@ -148,6 +182,9 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
         description: data.description,
         descriptionHtml: renderMarkdown(data.description),
         tags: data.tags,
+        span: data.span,
+        needs: data.needs,
+        remoteUrl: data.remoteUrl,
         updatedAt: new Date().toISOString(),
       })
       .where(eq(pitches.id, pitch.id))

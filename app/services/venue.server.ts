@@ -1,7 +1,8 @@
 import { and, asc, eq, sql } from "drizzle-orm";
 import { type Room, type TimeSlot, placements, rooms, timeSlots } from "../../db/schema";
+import { featureVocabulary } from "../domain/features";
 import { checkNewSlot, kindChangeProblem, toLocalDateTime } from "../domain/timeSlots";
-import { editRoomSchema, editSlotSchema, idSchema, roomSchema, timeSlotSchema } from "../schemas/event";
+import { addRoomSchema, editRoomSchema, editSlotSchema, idSchema, timeSlotSchema } from "../schemas/event";
 import { audit } from "./audit.server";
 import { nextVersion, publishChange } from "./facts.server";
 import type { ServiceContext } from "./context.server";
@@ -28,7 +29,7 @@ export function listTimeSlots(ctx: Pick<ServiceContext, "db">, eventId: string):
 export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Room> {
   requireOrganiser(viewer);
   await ctx.limiter.consume({ ip: viewer.ip });
-  const data = validate(roomSchema, input);
+  const data = validate(addRoomSchema, input);
   const eventId = viewer.event.id;
   const room = ctx.db.transaction((tx) => {
     // Compared in JavaScript: SQLite's lower() folds ASCII letters only ("Café" vs "CAFÉ").
@@ -52,7 +53,15 @@ export async function addRoom(ctx: ServiceContext, viewer: Viewer, input: unknow
         .get()?.max ?? -1;
     const created = tx
       .insert(rooms)
-      .values({ id: newId(), eventId, name: data.name, capacity: data.capacity, position: position + 1 })
+      .values({
+        id: newId(),
+        eventId,
+        name: data.name,
+        capacity: data.capacity,
+        position: position + 1,
+        features: data.features ?? [],
+        remoteUrl: data.remoteUrl ?? null,
+      })
       .returning()
       .get();
     audit(tx, { eventId, action: "room.add", targetId: created.id, detail: { name: data.name } });
@@ -164,7 +173,7 @@ export function placementCounts(
   return { byRoom, bySlot };
 }
 
-/** Renames a room or changes its capacity; what is placed in it stays. */
+/** Renames a room or changes its capacity, features or remote link; what is placed in it stays (a lost feature shows as a conflict). */
 export async function editRoom(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Room> {
   requireOrganiser(viewer);
   await ctx.limiter.consume({ ip: viewer.ip });
@@ -191,7 +200,12 @@ export async function editRoom(ctx: ServiceContext, viewer: Viewer, input: unkno
     }
     const updated = tx
       .update(rooms)
-      .set({ name: data.name, capacity: data.capacity })
+      .set({
+        name: data.name,
+        capacity: data.capacity,
+        ...(data.features !== undefined ? { features: data.features } : {}),
+        ...(data.remoteUrl !== undefined ? { remoteUrl: data.remoteUrl } : {}),
+      })
       .where(eq(rooms.id, room.id))
       .returning()
       .get();
@@ -199,7 +213,7 @@ export async function editRoom(ctx: ServiceContext, viewer: Viewer, input: unkno
       eventId,
       action: "room.edit",
       targetId: room.id,
-      detail: { name: data.name, capacity: data.capacity },
+      detail: { name: data.name, capacity: data.capacity, features: updated.features, remoteUrl: updated.remoteUrl },
     });
     return { updated, version: nextVersion(tx, eventId) };
   });
@@ -250,4 +264,11 @@ export async function editTimeSlot(ctx: ServiceContext, viewer: Viewer, input: u
   });
   publishChange(ctx, eventId, result.version, { slots: true });
   return result.updated;
+}
+
+/** What a pitch may say it needs: the standard features, then the rooms' own tags. */
+export function needsVocabulary(ctx: Pick<ServiceContext, "db">, eventId: string): string[] {
+  return featureVocabulary(
+    listRooms(ctx, eventId).map((r) => ({ features: Array.isArray(r.features) ? r.features : [] })),
+  );
 }

@@ -83,7 +83,7 @@ function change(input: Change): number {
     case "place":
       facts.placements = [
         ...facts.placements.filter((p) => p.pitchId !== input.pitchId),
-        { pitchId: input.pitchId, roomId: input.roomId, slotId: input.slotId, pinned: false },
+        { pitchId: input.pitchId, roomId: input.roomId, slotId: input.slotId, pinned: false, span: 1 },
       ];
       return publish({ placements: facts.placements, conflicts: facts.conflicts });
     case "setting":

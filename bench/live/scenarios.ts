@@ -172,6 +172,9 @@ function changeOf(b: Block, kind: ChangeKind, k: number): { expectation: Expecta
             status: "open",
             mergedIntoId: null,
             createdAt: new Date().toISOString(),
+            span: 1,
+            needs: [],
+            remoteUrl: null,
           };
           return bare({ kind, pitch });
         }

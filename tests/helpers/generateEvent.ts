@@ -30,6 +30,16 @@ export interface EventShape {
   pinned?: number;
   /** Zipf exponent of popularity; higher is more skewed. */
   skew?: number;
+  /** Share of pitches with a second host (co-host-like multi-host pitches). */
+  multiHost?: number;
+  /** Share of hosts who cannot make some slots (each misses 1 or 2). */
+  unavailable?: number;
+  /** Share of pitches that take 2 slots (a few of those take 3). */
+  long?: number;
+  /** Share of pitches that need a room feature; rooms get features at random. */
+  needs?: number;
+  /** Days the session slots are spread over (a long session never crosses one). */
+  days?: number;
 }
 
 export interface GeneratedEvent extends ScheduleInput {
@@ -60,7 +70,18 @@ const pad = (n: number) => String(n).padStart(3, "0");
 const CAPACITIES = [8, 12, 15, 20, 25, 30, 40, 50, 60, 80, 100, 150];
 
 export function generateEvent(shape: EventShape): GeneratedEvent {
-  const full: Required<EventShape> = { votesPerAttendee: 3, breaks: 0, pinned: 0, skew: 1.1, ...shape };
+  const full: Required<EventShape> = {
+    votesPerAttendee: 3,
+    breaks: 0,
+    pinned: 0,
+    skew: 1.1,
+    multiHost: 0,
+    unavailable: 0,
+    long: 0,
+    needs: 0,
+    days: 1,
+    ...shape,
+  };
   const random = seededRandom(full.seed);
 
   const attendeeIds = Array.from({ length: full.attendees }, (_, i) => `a${pad(i)}`);
@@ -153,5 +174,73 @@ export function generateEvent(shape: EventShape): GeneratedEvent {
     pinned.push({ pitchId: pitch.id, roomId: cell.roomId, slotId: cell.slotId });
   }
 
-  return { rooms, slots, pitches, pinned, shape: full };
+  const extras = addScheduleNeeds(full, { rooms, slots, pitches, pinned });
+  return { rooms, slots, pitches, pinned, ...extras, shape: full };
+}
+
+const FEATURES = ["step-free", "hearing-loop", "projector", "whiteboard", "quiet"];
+
+/**
+ * Multi-host pitches, availability, long sessions, needs and days, drawn from
+ * a second stream so that events without them stay exactly as before. Pinned
+ * pitches keep one slot, no needs and hosts who can make their slot, so the
+ * pinned cells never break a rule themselves.
+ */
+function addScheduleNeeds(
+  full: Required<EventShape>,
+  event: Pick<ScheduleInput, "rooms" | "slots" | "pitches" | "pinned">,
+): { unavailable?: Record<string, string[]> } {
+  if (!full.multiHost && !full.unavailable && !full.long && !full.needs && full.days <= 1) return {};
+  const random = seededRandom(full.seed * 7919 + 17);
+  const rooms = event.rooms as GridRoom[];
+  const slots = event.slots as GridSlot[];
+  const pitches = event.pitches as GridPitch[];
+  const pinnedIds = new Set(event.pinned.map((c) => c.pitchId));
+  const pinnedSlots = new Map(event.pinned.map((c) => [c.pitchId, c.slotId]));
+  // Days: the slots split into `days` runs in order.
+  const perDay = Math.ceil(slots.length / Math.max(1, full.days));
+  slots.forEach((slot, i) => {
+    slot.day = `2030-06-0${1 + Math.floor(i / perDay)}`;
+  });
+  // Every room has a feature or two, the biggest rooms more often, so most needs can be met.
+  for (const room of rooms) {
+    const features = FEATURES.filter(() => random() < 0.35);
+    room.features = features;
+  }
+  const hosts = [...new Set(pitches.map((p) => p.pitcherId).filter((h): h is string => h !== null))];
+  for (const pitch of pitches) {
+    const own = pitch.pitcherId ? [pitch.pitcherId] : [];
+    if (pinnedIds.has(pitch.id)) {
+      pitch.hostIds = own;
+      continue;
+    }
+    if (random() < full.multiHost && hosts.length > 1) {
+      const other = hosts[Math.floor(random() * hosts.length)] as string;
+      pitch.hostIds = [...new Set([...own, other])];
+    } else {
+      pitch.hostIds = own;
+    }
+    if (random() < full.long) pitch.span = random() < 0.2 ? 3 : 2;
+    if (random() < full.needs) pitch.needs = [FEATURES[Math.floor(random() * FEATURES.length)] as string];
+  }
+  // Hosts of pinned pitches can make their pinned slots.
+  const mustMake = new Map<string, Set<string>>();
+  for (const pitch of pitches) {
+    const slotId = pinnedSlots.get(pitch.id);
+    if (!slotId) continue;
+    for (const host of pitch.hostIds ?? []) mustMake.set(host, new Set([...(mustMake.get(host) ?? []), slotId]));
+  }
+  const sessionIds = slots.filter((s) => s.kind === "sessions").map((s) => s.id);
+  const unavailable: Record<string, string[]> = {};
+  for (const host of hosts) {
+    if (random() >= full.unavailable || sessionIds.length < 2) continue;
+    const n = random() < 0.5 ? 1 : 2;
+    const chosen = new Set<string>();
+    for (let i = 0; i < n; i++) {
+      const id = sessionIds[Math.floor(random() * sessionIds.length)] as string;
+      if (!mustMake.get(host)?.has(id)) chosen.add(id);
+    }
+    if (chosen.size) unavailable[host] = [...chosen];
+  }
+  return { unavailable };
 }

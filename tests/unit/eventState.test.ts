@@ -59,10 +59,19 @@ const pitch = (id: string, over: Partial<PitchFact> = {}): PitchFact => ({
   status: "open",
   mergedIntoId: null,
   createdAt: at(0),
+  span: 1,
+  needs: [],
+  remoteUrl: null,
   ...over,
 });
 
-const room = (id: string, capacity = 20): RoomFact => ({ id, name: `Room ${id}`, capacity });
+const room = (id: string, capacity = 20): RoomFact => ({
+  id,
+  name: `Room ${id}`,
+  capacity,
+  features: [],
+  remoteUrl: null,
+});
 const slot = (id: string, hour: number, kind: SlotFact["kind"] = "sessions"): SlotFact => ({
   id,
   localStart: `2026-12-01T${String(hour).padStart(2, "0")}:00`,
@@ -75,6 +84,7 @@ const placed = (pitchId: string, roomId: string, slotId: string, pinned = false)
   roomId,
   slotId,
   pinned,
+  span: 1,
 });
 
 const facts = (over: Partial<EventFacts> = {}): EventFacts => ({
@@ -183,7 +193,13 @@ describe("applyPatch", () => {
     const before = deepFreeze(
       facts({ rooms: [room("r1")], slots: [slot("s1", 10)], placements: [placed("a", "r1", "s1")] }),
     );
-    const conflict: ConflictFact = { kind: "double-booked", slotId: "s1", pitchIds: ["a", "b"], message: "clash" };
+    const conflict: ConflictFact = {
+      kind: "double-booked",
+      slotId: "s1",
+      pitchIds: ["a", "b"],
+      message: "clash",
+      label: "Double-booked",
+    };
     const after = applyPatch(
       before,
       {
@@ -525,7 +541,9 @@ describe("gridViewOf", () => {
   const m = pitch("m", { createdAt: at(5), title: "Merged", status: "merged", mergedIntoId: "a" });
   const rooms = [room("r1", 10), room("r2", 2)];
   const slots = [slot("s1", 10), slot("s2", 11)];
-  const conflicts: ConflictFact[] = [{ kind: "double-booked", slotId: "s1", pitchIds: ["a"], message: "m" }];
+  const conflicts: ConflictFact[] = [
+    { kind: "double-booked", slotId: "s1", pitchIds: ["a"], message: "m", label: "Double-booked" },
+  ];
 
   it("fills cells from placements of open pitches, with title, pitcher, count and my vote", () => {
     const view = gridViewOf(
@@ -550,6 +568,7 @@ describe("gridViewOf", () => {
         roomId: "r1",
         slotId: "s1",
         pinned: true,
+        span: 1,
         title: "Alpha",
         pitcherName: "Ann",
         votes: 4,
@@ -570,9 +589,9 @@ describe("gridViewOf", () => {
       ),
     );
     expect(view.unplaced).toEqual([
-      { id: "c", title: "Gamma", votes: 3, myVote: true },
-      { id: "b", title: "Beta", votes: 1, myVote: false },
-      { id: "d", title: "Delta", votes: 0, myVote: false },
+      { id: "c", title: "Gamma", votes: 3, myVote: true, span: 1, needs: [], unmet: [] },
+      { id: "b", title: "Beta", votes: 1, myVote: false, span: 1, needs: [], unmet: [] },
+      { id: "d", title: "Delta", votes: 0, myVote: false, span: 1, needs: [], unmet: [] },
     ]);
   });
 
@@ -665,6 +684,7 @@ class ServerModel {
         slotId,
         pitchIds: ids,
         message: ids.map((id) => this.pitches.get(id)?.fact.title).join(" / "),
+        label: "Double-booked",
       }));
   }
 

@@ -1,5 +1,6 @@
 import { Form, useActionData, useNavigation } from "@remix-run/react";
 import { type RefObject, useEffect, useRef } from "react";
+import { STANDARD_FEATURES, isStandardFeature } from "../../domain/features";
 import { formatRange } from "../../domain/timeSlots";
 import { limits } from "../../schemas/limits";
 import { replyFor } from "../../utils/forms";
@@ -58,6 +59,45 @@ export function EditRoom({ room }: { room: RoomView }) {
         <div className="field">
           <label htmlFor={`${id}-seats`}>Seats</label>
           <input id={`${id}-seats`} name="capacity" type="number" min={1} max={100000} defaultValue={room.capacity} />
+        </div>
+        <fieldset className="features">
+          <legend>Features</legend>
+          {STANDARD_FEATURES.map((f) => (
+            <label key={f.id} className="check">
+              <input type="checkbox" name="features" value={f.id} defaultChecked={room.features?.includes(f.id)} />
+              {f.label}
+            </label>
+          ))}
+          <div className="field">
+            <label htmlFor={`${id}-other`}>Other features</label>
+            <input
+              id={`${id}-other`}
+              name="features"
+              defaultValue={(room.features ?? []).filter((f) => !isStandardFeature(f)).join(", ")}
+              aria-describedby={`${id}-other-hint`}
+              maxLength={330}
+              autoComplete="off"
+            />
+            <p className="hint" id={`${id}-other-hint`}>
+              Your own tags, separated by commas (“sofas, kitchen”).
+            </p>
+          </div>
+        </fieldset>
+        <div className="field">
+          <label htmlFor={`${id}-remote`}>Remote link</label>
+          <input
+            id={`${id}-remote`}
+            name="remoteUrl"
+            type="url"
+            inputMode="url"
+            placeholder="https://"
+            defaultValue={room.remoteUrl ?? ""}
+            aria-describedby={`${id}-remote-hint`}
+            maxLength={500}
+          />
+          <p className="hint" id={`${id}-remote-hint`}>
+            A video call, stream or chat for this room's sessions (https only).
+          </p>
         </div>
         <SaveButton label="Save room" />
       </Form>

@@ -20,6 +20,8 @@ export interface BoardProps {
   nowSlotId: string | null;
   nextSlotId: string | null;
   wrappers?: BoardWrappers;
+  /** Placed sessions' needs, so the dialog can say which rooms lack them. */
+  needsOf?: Record<string, string[]>;
 }
 
 /**
@@ -40,6 +42,9 @@ export function GridBoard(props: BoardProps) {
     ...props.unplaced.map((p): [string, string] => [p.id, p.title]),
   ]);
   const current = props.cells.find((c) => c.pitchId === scheduling);
+  const waiting = props.unplaced.find((p) => p.id === scheduling);
+  const span = current?.span ?? waiting?.span ?? 1;
+  const needs = waiting?.needs ?? props.needsOf?.[scheduling ?? ""] ?? [];
   const onSchedule = props.isOrganiser ? setScheduling : undefined;
   return (
     <UnscheduleContext.Provider value={props.isOrganiser ? undo.remember : null}>
@@ -60,7 +65,7 @@ export function GridBoard(props: BoardProps) {
         />
         {props.isOrganiser ? (
           <ScheduleDialog
-            pitch={scheduling ? { id: scheduling, title: titles.get(scheduling) ?? "" } : null}
+            pitch={scheduling ? { id: scheduling, title: titles.get(scheduling) ?? "", span, needs } : null}
             rooms={props.rooms}
             slots={props.slots}
             current={current ? { roomId: current.roomId, slotId: current.slotId } : undefined}

@@ -1,4 +1,6 @@
 import type { CSSProperties, ReactNode } from "react";
+import { featureLabel } from "../../domain/features";
+import { coverage } from "../../domain/spans";
 import { formatRange, formatTime, slotKindLabel } from "../../domain/timeSlots";
 import { SessionChip } from "./SessionChip";
 import type { BoardWrappers, CellView, ConflictView, RoomView, SlotView } from "./types";
@@ -88,6 +90,25 @@ function DayTable({ caption, day, slots, ...props }: GridProps & { caption: stri
     </Draggable>
   );
   const columns = { "--rooms": Math.max(1, rooms.length) } as CSSProperties;
+  // Long sessions: the cell where one starts spans the rows it covers (until a session that starts in it, a conflict).
+  const rowSpans = new Map<string, number>();
+  const coveredCells = new Set<string>();
+  for (const room of rooms) {
+    slots.forEach((slot, i) => {
+      const key = `${room.id}|${slot.id}`;
+      if (coveredCells.has(key) || slot.kind !== "sessions") return;
+      const longest = Math.max(1, ...cellAt(room.id, slot.id).map((c) => c.span));
+      if (longest === 1) return;
+      const ids = coverage(slots, slot.id, longest).slotIds;
+      let rows = 1;
+      for (const next of slots.slice(i + 1, i + ids.length)) {
+        if (!ids.includes(next.id) || cellAt(room.id, next.id).length) break;
+        coveredCells.add(`${room.id}|${next.id}`);
+        rows++;
+      }
+      if (rows > 1) rowSpans.set(key, rows);
+    });
+  }
   return (
     <>
       <div className="poster-title">
@@ -106,6 +127,9 @@ function DayTable({ caption, day, slots, ...props }: GridProps & { caption: stri
                 <th key={room.id} scope="col">
                   {room.name}
                   <span className="muted capacity">{room.capacity} seats</span>
+                  {room.features?.length ? (
+                    <span className="muted room-features">{room.features.map(featureLabel).join(" · ")}</span>
+                  ) : null}
                 </th>
               ))}
             </tr>
@@ -131,13 +155,19 @@ function DayTable({ caption, day, slots, ...props }: GridProps & { caption: stri
                     </DropTarget>
                   </td>
                 ) : (
-                  rooms.map((room) => (
-                    <td key={room.id}>
-                      <DropTarget roomId={room.id} slotId={slot.id}>
-                        {cellAt(room.id, slot.id).map(chip)}
-                      </DropTarget>
-                    </td>
-                  ))
+                  rooms.map((room) =>
+                    coveredCells.has(`${room.id}|${slot.id}`) ? null : (
+                      <td
+                        key={room.id}
+                        rowSpan={rowSpans.get(`${room.id}|${slot.id}`)}
+                        className={rowSpans.has(`${room.id}|${slot.id}`) ? "long-cell" : undefined}
+                      >
+                        <DropTarget roomId={room.id} slotId={slot.id}>
+                          {cellAt(room.id, slot.id).map(chip)}
+                        </DropTarget>
+                      </td>
+                    ),
+                  )
                 )}
               </tr>
             ))}

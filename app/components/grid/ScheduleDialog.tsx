@@ -1,5 +1,7 @@
 import { Form } from "@remix-run/react";
 import { type FormEvent, useEffect, useRef } from "react";
+import { featureLabel, missingFeatures } from "../../domain/features";
+import { coverage, lastSlotId } from "../../domain/spans";
 import { formatRange } from "../../domain/timeSlots";
 import { formatDay } from "./GridTable";
 import type { RoomView, SlotView } from "./types";
@@ -24,7 +26,7 @@ export function ScheduleDialog({
   current,
   onClose,
 }: {
-  pitch: { id: string; title: string } | null;
+  pitch: { id: string; title: string; span?: number; needs?: string[] } | null;
   rooms: RoomView[];
   slots: SlotView[];
   current?: { roomId: string; slotId: string };
@@ -41,7 +43,10 @@ export function ScheduleDialog({
     }
     if (!pitch && dialog.open) dialog.close();
   }, [pitch]);
-  const placeable = slots.filter((s) => s.kind !== "break");
+  const span = pitch?.span ?? 1;
+  // A long session starts only where its slots fit (consecutive session slots of one day).
+  const placeable = slots.filter((s) => s.kind !== "break" && (span === 1 || coverage(slots, s.id, span).ok));
+  const slotById = new Map(slots.map((s) => [s.id, s]));
   const manyDays = new Set(slots.map((s) => s.localStart.slice(0, 10))).size > 1;
   const verb = current ? "Move" : "Schedule";
   const onSubmit = (event: FormEvent<HTMLFormElement>) => {
@@ -67,12 +72,23 @@ export function ScheduleDialog({
           </h2>
           <input type="hidden" name="intent" value="place" />
           <input type="hidden" name="pitchId" value={pitch.id} />
+          {span > 1 ? (
+            <p className="muted" id="schedule-span-hint">
+              This session takes {span} consecutive slots in one room: choose the slot it starts in.
+            </p>
+          ) : null}
           <div className="field">
             <label htmlFor="schedule-room">Room</label>
             <select id="schedule-room" name="roomId" defaultValue={current?.roomId} required>
               {rooms.map((room) => (
                 <option key={room.id} value={room.id}>
                   {room.name} ({room.capacity} seats)
+                  {missingFeatures(pitch.needs ?? [], room.features ?? []).length
+                    ? `, lacks ${missingFeatures(pitch.needs ?? [], room.features ?? [])
+                        .map(featureLabel)
+                        .join(", ")
+                        .toLowerCase()}`
+                    : ""}
                 </option>
               ))}
             </select>
@@ -83,7 +99,12 @@ export function ScheduleDialog({
               {placeable.map((slot) => (
                 <option key={slot.id} value={slot.id}>
                   {manyDays ? `${formatDay(slot.localStart.slice(0, 10))}, ` : ""}
-                  {formatRange(slot)}
+                  {span > 1
+                    ? `${formatRange({
+                        localStart: slot.localStart,
+                        localEnd: slotById.get(lastSlotId(slots, slot.id, span))?.localEnd ?? slot.localEnd,
+                      })} (${span} slots)`
+                    : formatRange(slot)}
                   {slot.kind === "plenary" ? " (plenary)" : ""}
                 </option>
               ))}

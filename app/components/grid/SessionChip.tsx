@@ -3,13 +3,6 @@ import { tallyText } from "../../domain/voting";
 import { SessionMenu } from "./SessionMenu";
 import { type CellView, type ConflictView, DragHandle } from "./types";
 
-const conflictLabels: Record<ConflictView["kind"], string> = {
-  "double-booked": "Double-booked",
-  "pitcher-clash": "Pitcher clash",
-  "over-capacity": "Over capacity",
-  "voter-clash": "Voter clash",
-};
-
 /**
  * A placed session, compact: its title links to the session page; one line
  * of tally and marks; organisers get one "Actions" menu (Move, Unschedule, Pin).
@@ -29,7 +22,8 @@ export function SessionChip({
   onSchedule?: (pitchId: string) => void;
   view?: string;
 }) {
-  const kinds = [...new Set(conflicts.map((c) => c.kind))];
+  // One mark per label ("Host unavailable", "Needs projector"), its messages in the title.
+  const kinds = [...new Set(conflicts.map((c) => c.label))];
   const hasMeta = cell.votes !== null || cell.myVote || (cell.pinned && isOrganiser);
   return (
     <div className={`chip${kinds.length ? " has-conflict" : ""}${cell.myVote ? " mine" : ""}`}>
@@ -52,8 +46,8 @@ export function SessionChip({
       {kinds.length ? (
         <ul className="conflict-marks" aria-label={`Conflicts for ${cell.title}`}>
           {kinds.map((kind) => (
-            <li key={kind} className="badge warn" title={conflicts.find((c) => c.kind === kind)?.message}>
-              {conflictLabels[kind]}
+            <li key={kind} className="badge warn" title={conflicts.find((c) => c.label === kind)?.message}>
+              {kind}
             </li>
           ))}
         </ul>

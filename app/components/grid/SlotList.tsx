@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
-import { formatRange, slotKindLabel } from "../../domain/timeSlots";
+import { cellsBySlot } from "../../domain/spans";
+import { formatRange, formatTime, slotKindLabel } from "../../domain/timeSlots";
 import { tallyText } from "../../domain/voting";
 import { SlotMarker, formatDay } from "./GridTable";
 import { SessionMenu } from "./SessionMenu";
@@ -32,12 +33,14 @@ export function SlotList({
   const roomName = new Map(rooms.map((r) => [r.id, r.name]));
   const order = new Map(rooms.map((r, i) => [r.id, i]));
   const days = new Set(slots.map((s) => s.localStart.slice(0, 10)));
+  const bySlot = cellsBySlot(cells, slots);
+  const startOf = new Map(slots.map((s) => [s.id, s.localStart]));
   return (
     <section aria-label="Schedule" className="slot-list">
       {slots.map((slot) => {
-        const here = cells
-          .filter((c) => c.slotId === slot.id)
-          .sort((a, b) => (order.get(a.roomId) ?? 0) - (order.get(b.roomId) ?? 0));
+        const here = [...(bySlot.get(slot.id) ?? [])].sort(
+          (a, b) => (order.get(a.cell.roomId) ?? 0) - (order.get(b.cell.roomId) ?? 0),
+        );
         return (
           <div key={slot.id} className={`slot-block${slot.id === nowSlotId ? " is-now" : ""}`}>
             {/* h2: the page's h1 is "Schedule", and nothing sits between them. */}
@@ -52,7 +55,7 @@ export function SlotList({
               <p className="muted">Nothing scheduled yet.</p>
             ) : (
               <ul className="plain-list slot-sessions">
-                {here.map((cell) => (
+                {here.map(({ cell, continues }) => (
                   <li key={cell.pitchId} className={cell.myVote ? "mine" : undefined}>
                     <span className="slot-session">
                       <Link to={`/e/${slug}/s/${cell.pitchId}`} className="slot-session-title" discover="none">
@@ -63,9 +66,11 @@ export function SlotList({
                         {cell.votes !== null ? ` · ${tallyText(cell.votes)}` : ""}
                         {cell.myVote ? <span className="personal"> · My pick</span> : null}
                         {cell.pinned && isOrganiser ? " · Pinned" : ""}
+                        {continues ? ` · continues from ${formatTime(startOf.get(cell.slotId) ?? "")}` : ""}
+                        {!continues && cell.span > 1 ? ` · ${cell.span} slots` : ""}
                       </span>
                     </span>
-                    {isOrganiser ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
+                    {isOrganiser && !continues ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
                   </li>
                 ))}
               </ul>

@@ -1,3 +1,4 @@
+import { featureLabel } from "../../domain/features";
 import { tallyText } from "../../domain/voting";
 import { focusIdOf } from "./focusAfterMove";
 import { type BoardWrappers, DragHandle } from "./types";
@@ -7,6 +8,11 @@ export interface UnplacedView {
   title: string;
   votes: number | null;
   myVote: boolean;
+  /** Slots it takes (a long session: 2 or more). */
+  span?: number;
+  needs?: string[];
+  /** Needs no room offers. */
+  unmet?: string[];
 }
 
 /** "Not scheduled yet": open pitches without a cell, most wanted first. */
@@ -36,6 +42,15 @@ export function UnplacedList({
                   {pitch.title}
                   {pitch.votes !== null ? <span className="muted"> · {tallyText(pitch.votes)}</span> : null}
                   {pitch.myVote ? <span className="badge personal">My pick</span> : null}
+                  {(pitch.span ?? 1) > 1 ? <span className="muted"> · {pitch.span} slots</span> : null}
+                  {pitch.needs?.length ? (
+                    <span className="muted"> · needs {pitch.needs.map(featureLabel).join(", ").toLowerCase()}</span>
+                  ) : null}
+                  {isOrganiser && pitch.unmet?.length ? (
+                    <span className="badge warn">
+                      No room has {pitch.unmet.map(featureLabel).join(", ").toLowerCase()}
+                    </span>
+                  ) : null}
                 </span>
                 {isOrganiser ? (
                   <button

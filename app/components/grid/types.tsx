@@ -4,6 +4,10 @@ export interface RoomView {
   id: string;
   name: string;
   capacity: number;
+  /** Features the room offers (absent: none known). */
+  features?: string[];
+  /** The room's video call, stream or chat. */
+  remoteUrl?: string | null;
 }
 
 export interface SlotView {
@@ -19,18 +23,15 @@ export interface CellView {
   roomId: string;
   slotId: string;
   pinned: boolean;
+  /** Slots it covers from `slotId` (a long session: 2 or more). */
+  span: number;
   title: string;
   pitcherName: string | null;
   votes: number | null;
   myVote: boolean;
 }
 
-export interface ConflictView {
-  kind: "double-booked" | "pitcher-clash" | "over-capacity" | "voter-clash";
-  slotId: string;
-  pitchIds: string[];
-  message: string;
-}
+export type { ConflictFact as ConflictView } from "../../realtime/facts";
 
 /** Wrappers the drag-and-drop layer puts around cells and sessions; plain by default. */
 export interface DropTargetProps {

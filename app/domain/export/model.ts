@@ -40,7 +40,10 @@ export interface ExportPlacement {
   roomGuid: string;
   /** Wall-clock times in the event's time zone, YYYY-MM-DDTHH:MM. */
   localStart: string;
+  /** The end of the last slot it covers (a long session covers several). */
   localEnd: string;
+  /** Consecutive slots it takes (1, or more for a long session). */
+  slots?: number;
   slotKind: SlotKind;
   slotLabel: string;
   pinned: boolean;
@@ -62,6 +65,8 @@ export interface ExportSession {
   tags: string[];
   chathamHouse: boolean;
   notesLocked: boolean;
+  /** Where to join from afar (video call, stream, chat): its own link, else its room's; https only. */
+  remoteUrl?: string | null;
   /** The pitcher, when the attribution rule allows the name. */
   pitcher: string | null;
   /** Pitcher and note-takers whom the rule allows to name, pitcher first, without repeats. */
@@ -76,6 +81,9 @@ export interface ExportRoom {
   name: string;
   capacity: number;
   guid: string;
+  /** What the room offers (standard ids and the organisers' own tags). */
+  features?: string[];
+  remoteUrl?: string | null;
 }
 
 export interface ExportSlot {

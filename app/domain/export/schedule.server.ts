@@ -15,6 +15,8 @@ import { serialize, xmlDocument, xmlText } from "./xml";
 export const SCHEDULE_JSON_SCHEMA = "https://c3voc.de/schedule/schema.json";
 export const SCHEDULE_XSD = "https://c3voc.de/schedule/schema.xsd";
 const GENERATOR = { name: "Unconf", version: "1" };
+/** How a session's remote link (video call, stream, chat) is titled in both formats. */
+export const REMOTE_LINK_TITLE = "Join remotely (video call, stream or chat)";
 
 interface VocEvent {
   session: ExportSession;
@@ -149,6 +151,11 @@ export function frabXml(model: EventExport): string {
         if (e.description) el.ele("description").txt(xmlText(e.description));
         const persons = el.ele("persons");
         for (const name of e.persons) persons.ele("person").txt(xmlText(name));
+        if (e.session.remoteUrl) {
+          el.ele("links")
+            .ele("link", { href: xmlText(e.session.remoteUrl), type: "web" })
+            .txt(xmlText(REMOTE_LINK_TITLE));
+        }
       }
     }
   }
@@ -202,7 +209,7 @@ export function c3vocJson(model: EventExport): string {
                 abstract: e.session.description,
                 description: e.description || null,
                 persons: e.persons.map((name) => ({ name })),
-                links: [],
+                links: e.session.remoteUrl ? [{ type: "web", url: e.session.remoteUrl, title: REMOTE_LINK_TITLE }] : [],
               })),
             ]),
           ),
