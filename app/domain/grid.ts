@@ -1,3 +1,5 @@
+import { demandOf } from "./going";
+
 /**
  * The grid's rules, pure: conflicts, the score of a grid, the automatic
  * scheduler and the greedy baseline it has to beat.
@@ -18,7 +20,18 @@ export interface GridPitch {
   votes: number;
   /** The attendee who pitched it; two sessions of one pitcher must not share a slot. */
   pitcherId: string | null;
+  /**
+   * Everyone hosting it (`hostsOf`: the pitcher and accepted co-hosts); when
+   * given, a clash is any host in two sessions of one slot. Defaults to the pitcher.
+   */
+  hostIds?: readonly string[];
+  /** "I'm going" count; once above 0 it replaces votes for capacity. */
+  going?: number;
   voters: readonly string[];
+}
+
+function hostIdsOf(pitch: GridPitch): readonly string[] {
+  return pitch.hostIds ?? (pitch.pitcherId ? [pitch.pitcherId] : []);
 }
 
 export interface Cell {
@@ -34,7 +47,16 @@ export interface PinnedCell extends Cell {
 export type Conflict =
   | { kind: "double-booked"; slotId: string; roomId: string; pitchIds: string[] }
   | { kind: "pitcher-clash"; slotId: string; pitchIds: string[] }
-  | { kind: "over-capacity"; slotId: string; roomId: string; pitchId: string; votes: number; capacity: number }
+  | {
+      kind: "over-capacity";
+      slotId: string;
+      roomId: string;
+      pitchId: string;
+      /** Going-count when anyone marked the session, votes otherwise (`basis`). */
+      votes: number;
+      basis: "going" | "votes";
+      capacity: number;
+    }
   | { kind: "voter-clash"; slotId: string; pitchIds: [string, string]; attendees: number };
 
 export interface GridScore {
@@ -72,24 +94,32 @@ export function findConflicts(
     for (const [roomId, pitchIds] of byRoom) {
       if (pitchIds.length > 1) conflicts.push({ kind: "double-booked", slotId, roomId, pitchIds });
     }
-    const byPitcher = new Map<string, string[]>();
+    const byHost = new Map<string, string[]>();
     for (const cell of inSlot) {
-      const pitcher = pitchById.get(cell.pitchId)?.pitcherId;
-      if (pitcher) byPitcher.set(pitcher, [...(byPitcher.get(pitcher) ?? []), cell.pitchId]);
+      const pitch = pitchById.get(cell.pitchId);
+      for (const host of pitch ? hostIdsOf(pitch) : []) byHost.set(host, [...(byHost.get(host) ?? []), cell.pitchId]);
     }
-    for (const pitchIds of byPitcher.values()) {
-      if (pitchIds.length > 1) conflicts.push({ kind: "pitcher-clash", slotId, pitchIds });
+    // One conflict per set of sessions, however many hosts they share.
+    const clashes = new Set<string>();
+    for (const pitchIds of byHost.values()) {
+      const key = pitchIds.join("|");
+      if (pitchIds.length > 1 && !clashes.has(key)) {
+        clashes.add(key);
+        conflicts.push({ kind: "pitcher-clash", slotId, pitchIds });
+      }
     }
     for (const cell of inSlot) {
       const pitch = pitchById.get(cell.pitchId);
       const room = roomById.get(cell.roomId);
-      if (pitch && room && pitch.votes > room.capacity) {
+      const demand = pitch ? demandOf(pitch) : null;
+      if (pitch && room && demand && demand.count > room.capacity) {
         conflicts.push({
           kind: "over-capacity",
           slotId,
           roomId: room.id,
           pitchId: pitch.id,
-          votes: pitch.votes,
+          votes: demand.count,
+          basis: demand.basis,
           capacity: room.capacity,
         });
       }

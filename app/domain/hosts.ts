@@ -51,3 +51,14 @@ export function isHost(
 ): boolean {
   return hostsOf(pitch, coHosts).includes(attendeeId);
 }
+
+/** "Pitched by Asha, with Ben and Cai": the hosts as pages show them (names people joined with). */
+export function hostsLine(pitcherName: string | null, coHostNames: readonly string[]): string {
+  const base = pitcherName ? `Pitched by ${pitcherName}` : "Pitched anonymously";
+  if (coHostNames.length === 0) return base;
+  const list =
+    coHostNames.length === 1
+      ? coHostNames[0]
+      : `${coHostNames.slice(0, -1).join(", ")} and ${coHostNames[coHostNames.length - 1]}`;
+  return `${base}, with ${list}`;
+}

@@ -48,6 +48,10 @@ export const pitchFact = z.object({
   tags: z.array(z.string()),
   /** The name the pitcher joined with; null when anonymous or made by organisers. */
   pitcherName: z.string().nullable(),
+  /** Accepted co-hosts' names as they joined (an invitation shows nowhere until accepted). */
+  coHostNames: z.array(z.string()),
+  /** The organisers' cap on "I'm going"; null when there is none. */
+  goingCap: z.number().int().positive().nullable(),
   status: z.enum(["open", "merged"]),
   mergedIntoId: id.nullable(),
   createdAt: z.string(),
@@ -113,6 +117,16 @@ export type EventPatchPush = z.infer<typeof eventPatchPush>;
 export const tallies = z.record(z.string(), z.number().int().nonnegative());
 export type Tallies = z.infer<typeof tallies>;
 
+/** "I'm going" per session: places taken and people waiting. Counts travel coalesced, like tallies. */
+export const goingCount = z.object({ going: z.number().int().nonnegative(), waiting: z.number().int().nonnegative() });
+export type GoingCount = z.infer<typeof goingCount>;
+export const goingCounts = z.record(z.string(), goingCount);
+export type GoingCounts = z.infer<typeof goingCounts>;
+
+/** One of this attendee's "I'm going" marks: a place, or a place in the waiting list. */
+export const goingMark = z.object({ pitchId: id, status: z.enum(["going", "waiting"]) });
+export type GoingMark = z.infer<typeof goingMark>;
+
 /** What only this viewer sees: it comes with the snapshot and is kept by the viewer's own acks. */
 export const personalFacts = z.object({
   isOrganiser: z.boolean(),
@@ -123,6 +137,12 @@ export const personalFacts = z.object({
   myPitches: z.array(id),
   /** How many notes name this attendee (each waits for their own "Name me"). */
   mentions: z.number().int().nonnegative(),
+  /** Open pitches this attendee co-hosts (accepted): they may edit them. */
+  coHosting: z.array(id),
+  /** Co-host invitations waiting for this attendee's answer. */
+  invitations: z.number().int().nonnegative(),
+  /** This attendee's "I'm going" marks (pushed to their own sockets when a waiting place moves up). */
+  myGoing: z.array(goingMark),
 });
 export type PersonalFacts = z.infer<typeof personalFacts>;
 
@@ -130,6 +150,8 @@ export type PersonalFacts = z.infer<typeof personalFacts>;
 export const eventSnapshot = z.object({
   facts: eventFacts,
   tallies: tallies.nullable(),
+  /** "I'm going" counts of sessions anyone marked. */
+  going: goingCounts,
   personal: personalFacts,
 });
 export type EventSnapshot = z.infer<typeof eventSnapshot>;

@@ -3,6 +3,7 @@ import { Link, useFetcher, useLoaderData } from "@remix-run/react";
 import { SanitisedHtml } from "../components/SanitisedHtml";
 import { kindLabels } from "../schemas/kinds";
 import { myMentions, setMentionConsent } from "../services/capture.server";
+import { myCoHostInvitations, respondCoHost } from "../services/coHosts.server";
 import { isServiceError, statusOf } from "../services/errors";
 import { requireViewer } from "../services/request.server";
 
@@ -14,6 +15,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     slug: viewer.event.slug,
     joined: viewer.attendee !== null,
     mentions: viewer.attendee ? myMentions(context, viewer) : [],
+    invitations: viewer.attendee ? myCoHostInvitations(context, viewer) : [],
   };
 }
 
@@ -21,12 +23,68 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
   const form = Object.fromEntries(await request.formData());
   try {
+    if (form.intent === "cohost") return { error: undefined, notice: await respondCoHost(context, viewer, form) };
     await setMentionConsent(context, viewer, form);
     return { error: undefined };
   } catch (error) {
     if (!isServiceError(error)) throw error;
     return data({ error: error.message }, { status: statusOf[error.kind] });
   }
+}
+
+type Invitation = ReturnType<typeof useLoaderData<typeof loader>>["invitations"][number];
+
+/** One co-host invitation: only the invited person answers it, and may step down later. */
+function InvitationCard({ slug, invitation }: { slug: string; invitation: Invitation }) {
+  const fetcher = useFetcher<typeof action>();
+  const pending = fetcher.formData?.get("choice");
+  const status = pending === "accept" ? "accepted" : pending === "decline" ? "declined" : invitation.status;
+  const headingId = `invitation-${invitation.pitchId}`;
+  return (
+    <article className="card mention" aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        <Link to={`/e/${slug}/s/${invitation.pitchId}`}>{invitation.title}</Link>
+      </h3>
+      <p className="muted">
+        {invitation.pitcherName ? `${invitation.pitcherName} asks` : "The pitcher asks"} you to co-host this session.
+      </p>
+      <p role="status">
+        {status === "accepted"
+          ? "You co-host this session: your name shows with it, and you can edit it."
+          : status === "declined"
+            ? "You declined: your name does not show with this session."
+            : "Not answered yet: nobody else sees this invitation."}
+      </p>
+      <fetcher.Form method="post" className="row">
+        <input type="hidden" name="intent" value="cohost" />
+        <input type="hidden" name="pitchId" value={invitation.pitchId} />
+        <button
+          type="submit"
+          name="choice"
+          value="accept"
+          aria-pressed={status === "accepted"}
+          aria-label={`Accept co-hosting ${invitation.title}`}
+        >
+          Accept
+        </button>
+        <button
+          type="submit"
+          name="choice"
+          value="decline"
+          className="secondary"
+          aria-pressed={status === "declined"}
+          aria-label={`Decline co-hosting ${invitation.title}`}
+        >
+          Decline
+        </button>
+      </fetcher.Form>
+      {fetcher.state === "idle" && fetcher.data?.error ? (
+        <p className="form-error" role="alert">
+          {fetcher.data.error}
+        </p>
+      ) : null}
+    </article>
+  );
 }
 
 type Mention = ReturnType<typeof useLoaderData<typeof loader>>["mentions"][number];
@@ -73,7 +131,7 @@ function MentionCard({ slug, mention }: { slug: string; mention: Mention }) {
 }
 
 export default function YourMentions() {
-  const { slug, joined, mentions } = useLoaderData<typeof loader>();
+  const { slug, joined, mentions, invitations } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <h1>Your mentions</h1>
@@ -90,6 +148,14 @@ export default function YourMentions() {
       ) : (
         mentions.map((mention) => <MentionCard key={mention.id} slug={slug} mention={mention} />)
       )}
+      {invitations.length ? (
+        <section id="invitations" aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading">Co-host invitations</h2>
+          {invitations.map((invitation) => (
+            <InvitationCard key={invitation.pitchId} slug={slug} invitation={invitation} />
+          ))}
+        </section>
+      ) : null}
     </main>
   );
 }

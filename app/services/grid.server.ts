@@ -1,7 +1,18 @@
 import { createHash } from "node:crypto";
 import { and, asc, count, eq, inArray } from "drizzle-orm";
-import { type Placement, attendees, pitches, placements, rooms, timeSlots, votes } from "../../db/schema";
+import {
+  type Placement,
+  attendees,
+  coHosts,
+  going,
+  pitches,
+  placements,
+  rooms,
+  timeSlots,
+  votes,
+} from "../../db/schema";
 import { displayName } from "../domain/attribution";
+import { hostsByPitch } from "../domain/hosts";
 import { type Cell, type Conflict, type GridPitch, findConflicts, scoreGrid } from "../domain/grid";
 import { talliesVisible } from "../domain/voting";
 import type { ConflictFact, PlacementFact } from "../realtime/facts";
@@ -40,10 +51,29 @@ function openPitches(db: Db, eventId: string): NamedPitch[] {
     if (list) list.push(v.attendeeId);
     else voters.set(v.pitchId, [v.attendeeId]);
   }
+  const hosts = hostsByPitch(
+    rows.map((r) => ({ id: r.id, attendeeId: r.attendeeId })),
+    db
+      .select({ pitchId: coHosts.pitchId, attendeeId: coHosts.attendeeId, status: coHosts.status })
+      .from(coHosts)
+      .where(and(eq(coHosts.eventId, eventId), eq(coHosts.status, "accepted")))
+      .all(),
+  );
+  const goingCounts = new Map(
+    db
+      .select({ pitchId: going.pitchId, n: count() })
+      .from(going)
+      .where(and(eq(going.eventId, eventId), eq(going.status, "going")))
+      .groupBy(going.pitchId)
+      .all()
+      .map((r) => [r.pitchId, r.n]),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
     pitcherId: r.attendeeId,
+    hostIds: hosts.get(r.id) ?? [],
+    going: goingCounts.get(r.id) ?? 0,
     pitcherName: displayName(r.pitcher),
     voters: voters.get(r.id) ?? [],
     votes: voters.get(r.id)?.length ?? 0,
@@ -72,6 +102,8 @@ export interface GridCellView {
   pitcherName: string | null;
   votes: number | null;
   myVote: boolean;
+  /** This viewer's "I'm going" place in it, if any. */
+  myGoing: "going" | "waiting" | null;
 }
 
 export type ConflictView = ConflictFact;
@@ -98,7 +130,7 @@ function describe(conflict: Conflict, titles: Map<string, string>, roomNames: Ma
         kind: conflict.kind,
         slotId: conflict.slotId,
         pitchIds: [conflict.pitchId],
-        message: `${t(conflict.pitchId)} has ${conflict.votes} votes but ${roomNames.get(conflict.roomId)} seats ${conflict.capacity}.`,
+        message: `${t(conflict.pitchId)} has ${conflict.votes} ${conflict.basis === "going" ? "going" : "votes"} but ${roomNames.get(conflict.roomId)} seats ${conflict.capacity}.`,
       };
     case "voter-clash":
       return {
@@ -139,6 +171,16 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   const me = viewer.attendee?.id;
   const byId = new Map(pitchList.map((p) => [p.id, p]));
   const placedIds = new Set(cells.map((c) => c.pitchId));
+  const myGoing = new Map(
+    me
+      ? ctx.db
+          .select({ pitchId: going.pitchId, status: going.status })
+          .from(going)
+          .where(and(eq(going.eventId, event.id), eq(going.attendeeId, me)))
+          .all()
+          .map((r) => [r.pitchId, r.status] as const)
+      : [],
+  );
   // While a blind vote is open, conflicts that reveal votes (counts, shared voters) stay with organisers.
   const conflicts = gridFacts(ctx.db, event.id).conflicts.filter(
     (c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"),
@@ -159,6 +201,7 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
           pitcherName: p.pitcherName,
           votes: showVotes ? p.votes : null,
           myVote: me ? p.voters.includes(me) : false,
+          myGoing: myGoing.get(c.pitchId) ?? null,
         };
       }),
     unplaced: pitchList

@@ -12,6 +12,7 @@ import {
 } from "../schemas/pitch";
 import type { Db } from "../../db/client";
 import { type Tx, audit } from "./audit.server";
+import { editablePitch } from "./coHosts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { nextVersion, publishChange } from "./facts.server";
@@ -73,16 +74,9 @@ function findPitch(db: Db, eventId: string, pitchId: string): Pitch {
   return pitch;
 }
 
-export function getOwnPitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
-  const attendee = requireAttendee(viewer);
-  const pitch = findPitch(ctx.db, viewer.event.id, pitchId);
-  if (pitch.attendeeId !== attendee.id) {
-    throw new ServiceError("forbidden", "Only the person who pitched this session can change it.");
-  }
-  if (pitch.status !== "open") {
-    throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
-  }
-  return pitch;
+/** The pitch as its edit page shows it: for its pitcher and accepted co-hosts only. */
+export function getEditablePitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
+  return editablePitch(ctx.db, viewer, pitchId);
 }
 
 /** Pitches a session. A form resubmitted with the same client id returns the first pitch. */
@@ -135,11 +129,8 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(editPitchSchema, input);
   const updated = ctx.db.transaction((tx) => {
-    const pitch = findPitch(ctx.db, viewer.event.id, data.pitchId);
-    if (pitch.attendeeId !== attendee.id)
-      throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
-    if (pitch.status !== "open")
-      throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
+    // The pitcher or an accepted co-host (coHosts.server.ts holds the rule).
+    const pitch = editablePitch(tx, viewer, data.pitchId);
     const row = tx
       .update(pitches)
       .set({

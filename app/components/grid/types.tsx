@@ -21,8 +21,12 @@ export interface CellView {
   pinned: boolean;
   title: string;
   pitcherName: string | null;
+  coHostNames: string[];
   votes: number | null;
   myVote: boolean;
+  going: { going: number; waiting: number };
+  goingCap: number | null;
+  myGoing: "going" | "waiting" | null;
 }
 
 export interface ConflictView {
