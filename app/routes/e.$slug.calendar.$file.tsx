@@ -25,8 +25,8 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     "X-Robots-Tag": "noindex",
     "Referrer-Policy": "no-referrer",
   };
-  const wanted = request.headers.get("If-None-Match");
-  if (wanted && wanted.split(",").some((tag) => tag.trim() === feed.etag)) {
+  const wanted = request.headers.get("If-None-Match")?.split(",") ?? [];
+  if (wanted.some((tag) => tag.trim() === feed.etag)) {
     return new Response(null, { status: 304, headers });
   }
   return new Response(feed.body, {

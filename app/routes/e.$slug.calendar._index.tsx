@@ -1,4 +1,4 @@
-import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction } from "@remix-run/node";
+import type { ActionFunctionArgs, LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { Form, Link, useActionData, useLoaderData, useNavigation } from "@remix-run/react";
 import { type CalendarLinkView, calendarLinksOf, makeCalendarLink } from "../services/calendarLinks.server";
 import { asResponse, publicOrigin, requireViewer } from "../services/request.server";
