@@ -55,7 +55,10 @@ export function editablePitch(db: Db, viewer: Viewer, pitchId: string): Pitch {
   const attendee = requireAttendee(viewer);
   const pitch = findPitch(db, viewer.event.id, pitchId);
   if (!hostIdsOf(db, pitch).includes(attendee.id)) {
-    throw new ServiceError("forbidden", "Only the person who pitched this session, or a co-host, can change it.");
+    throw new ServiceError(
+      "forbidden",
+      "Only the person who pitched this session can change it (or a co-host who accepted).",
+    );
   }
   if (pitch.status !== "open") {
     throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
