@@ -1,8 +1,6 @@
 import { Link } from "@remix-run/react";
-import { goingText } from "../../domain/going";
 import { tallyText } from "../../domain/voting";
-import { useLive } from "../../realtime/LiveChannel";
-import { GoingButton } from "../pitches/GoingButton";
+import { GoingLine } from "../pitches/GoingButton";
 import { SessionMenu } from "./SessionMenu";
 import { type CellView, type ConflictView, DragHandle } from "./types";
 
@@ -33,9 +31,7 @@ export function SessionChip({
   view?: string;
 }) {
   const kinds = [...new Set(conflicts.map((c) => c.kind))];
-  const joined = Boolean(useLive().event?.personal.attendee);
-  const anyGoing = cell.going.going + cell.going.waiting > 0 || cell.goingCap !== null;
-  const hasMeta = cell.votes !== null || cell.myVote || (cell.pinned && isOrganiser) || cell.going.going > 0;
+  const hasMeta = cell.votes !== null || cell.myVote || (cell.pinned && isOrganiser);
   return (
     <div className={`chip${kinds.length ? " has-conflict" : ""}${cell.myVote ? " mine" : ""}`}>
       <Link to={`/e/${slug}/s/${cell.pitchId}`} className="chip-title" discover="none">
@@ -48,24 +44,13 @@ export function SessionChip({
             <span className="chip-meta">
               {cell.votes !== null ? <span className="chip-tally">{tallyText(cell.votes)}</span> : null}
               {cell.myVote ? <span className="badge personal">My pick</span> : null}
-              {anyGoing && !joined ? <span className="chip-going">{goingText(cell.going, cell.goingCap)}</span> : null}
               {cell.pinned && isOrganiser ? <span className="badge">Pinned</span> : null}
             </span>
           ) : null}
           {isOrganiser ? <SessionMenu cell={cell} view={view} onMove={onSchedule} /> : null}
         </div>
       ) : null}
-      {joined ? (
-        <GoingButton
-          slug={slug}
-          pitchId={cell.pitchId}
-          title={cell.title}
-          status={cell.myGoing}
-          counts={cell.going}
-          cap={cell.goingCap}
-          compact
-        />
-      ) : null}
+      <GoingLine slug={slug} cell={cell} />
       {kinds.length ? (
         <ul className="conflict-marks" aria-label={`Conflicts for ${cell.title}`}>
           {kinds.map((kind) => (

@@ -1,6 +1,7 @@
 import { Link } from "@remix-run/react";
 import { formatRange, slotKindLabel } from "../../domain/timeSlots";
 import { tallyText } from "../../domain/voting";
+import { GoingLine } from "../pitches/GoingButton";
 import { SlotMarker, formatDay } from "./GridTable";
 import { SessionMenu } from "./SessionMenu";
 import type { CellView, RoomView, SlotView } from "./types";
@@ -64,6 +65,7 @@ export function SlotList({
                         {cell.myVote ? <span className="personal"> · My pick</span> : null}
                         {cell.pinned && isOrganiser ? " · Pinned" : ""}
                       </span>
+                      <GoingLine slug={slug} cell={cell} />
                     </span>
                     {isOrganiser ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
                   </li>

@@ -68,3 +68,37 @@ export function GoingButton({
     </fetcher.Form>
   );
 }
+
+/**
+ * A placed session's "I'm going" in the grid (table cell or phone list): the
+ * toggle with its count for someone who joined, the count alone otherwise.
+ */
+export function GoingLine({
+  slug,
+  cell,
+}: {
+  slug: string;
+  cell: {
+    pitchId: string;
+    title: string;
+    going: GoingCount;
+    goingCap: number | null;
+    myGoing: GoingMark["status"] | null;
+  };
+}) {
+  const joined = Boolean(useLive().event?.personal.attendee);
+  if (joined)
+    return (
+      <GoingButton
+        slug={slug}
+        pitchId={cell.pitchId}
+        title={cell.title}
+        status={cell.myGoing}
+        counts={cell.going}
+        cap={cell.goingCap}
+        compact
+      />
+    );
+  if (cell.going.going + cell.going.waiting === 0 && cell.goingCap === null) return null;
+  return <span className="going-count">{goingText(cell.going, cell.goingCap)}</span>;
+}
