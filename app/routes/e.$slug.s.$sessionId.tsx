@@ -3,6 +3,7 @@ import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, u
 import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
 import { GoingButton } from "../components/pitches/GoingButton";
+import { goingText } from "../domain/going";
 import { hostsLine } from "../domain/hosts";
 import { ItemList } from "../components/capture/ItemList";
 import { LockedDraft } from "../components/capture/LockedDraft";
@@ -194,7 +195,9 @@ export default function SessionPage() {
               counts={goingOf(live, session.id)}
               cap={session.goingCap}
             />
-          ) : null}
+          ) : (
+            <span className="going-count">{goingText(goingOf(live, session.id), session.goingCap)}</span>
+          )}
           {live.personal.isOrganiser ? (
             <Form method="post" className="inline-form going-cap">
               <input type="hidden" name="intent" value="going-cap" />
