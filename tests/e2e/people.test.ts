@@ -13,7 +13,6 @@ import { type TestServer, startServer } from "../helpers/server";
 
 let server: TestServer;
 let eventUrl: string;
-let sessionUrl: string;
 let slug: string;
 let organiser: HttpClient;
 let pitchId: string;
