@@ -4,6 +4,7 @@
  */
 
 import { missingFeatures } from "./features";
+import { demandOf } from "./going";
 import { type Coverage, coverage } from "./spans";
 
 export interface GridRoom {
@@ -25,6 +26,8 @@ export interface GridPitch {
   votes: number;
   /** The attendee who pitched it; two sessions of one pitcher must not share a slot. */
   pitcherId: string | null;
+  /** "I'm going" count; once above 0 it replaces votes for capacity. */
+  going?: number;
   voters: readonly string[];
   /**
    * Everyone who hosts it (the pitcher, and co-hosts where there are any): no
@@ -58,7 +61,16 @@ export interface GridContext {
 export type Conflict =
   | { kind: "double-booked"; slotId: string; roomId: string; pitchIds: string[] }
   | { kind: "pitcher-clash"; slotId: string; pitchIds: string[] }
-  | { kind: "over-capacity"; slotId: string; roomId: string; pitchId: string; votes: number; capacity: number }
+  | {
+      kind: "over-capacity";
+      slotId: string;
+      roomId: string;
+      pitchId: string;
+      /** Going-count when anyone marked the session, votes otherwise (`basis`). */
+      votes: number;
+      basis: "going" | "votes";
+      capacity: number;
+    }
   | { kind: "voter-clash"; slotId: string; pitchIds: [string, string]; attendees: number }
   | { kind: "host-unavailable"; slotId: string; pitchId: string; hosts: number }
   | { kind: "needs"; slotId: string; roomId: string; pitchId: string; missing: string[] }
@@ -164,6 +176,7 @@ export function findConflicts(
       const pitch = pitchById.get(cell.pitchId);
       for (const host of pitch ? gridHosts(pitch) : []) byHost.set(host, [...(byHost.get(host) ?? []), cell.pitchId]);
     }
+    // One conflict per set of sessions, however many hosts they share.
     const clashes = new Set<string>();
     for (const pitchIds of byHost.values()) {
       const key = [...pitchIds].sort().join(" ");
@@ -177,13 +190,15 @@ export function findConflicts(
       const room = roomById.get(cell.roomId);
       if (!pitch || !room) continue;
       const first = cell.startSlotId === slotId;
-      if (first && pitch.votes > room.capacity) {
+      const demand = demandOf(pitch);
+      if (first && demand.count > room.capacity) {
         conflicts.push({
           kind: "over-capacity",
           slotId,
           roomId: room.id,
           pitchId: pitch.id,
-          votes: pitch.votes,
+          votes: demand.count,
+          basis: demand.basis,
           capacity: room.capacity,
         });
       }

@@ -62,6 +62,10 @@ export const pitchFact = z.object({
   tags: z.array(z.string()),
   /** The name the pitcher joined with; null when anonymous or made by organisers. */
   pitcherName: z.nullable(z.string()),
+  /** Accepted co-hosts' names as they joined (an invitation shows nowhere until accepted). */
+  coHostNames: z.array(z.string()),
+  /** The organisers' cap on "I'm going"; null when there is none. */
+  goingCap: z.nullable(z.int().check(z.positive())),
   status: z.enum(["open", "merged"]),
   mergedIntoId: z.nullable(id),
   createdAt: z.string(),
@@ -156,6 +160,16 @@ export type EventPatchPush = z.infer<typeof eventPatchPush>;
 export const tallies = z.record(z.string(), z.int().check(z.nonnegative()));
 export type Tallies = z.infer<typeof tallies>;
 
+/** "I'm going" per session: places taken and people waiting. Counts travel coalesced, like tallies. */
+export const goingCount = z.object({ going: z.int().check(z.nonnegative()), waiting: z.int().check(z.nonnegative()) });
+export type GoingCount = z.infer<typeof goingCount>;
+export const goingCounts = z.record(z.string(), goingCount);
+export type GoingCounts = z.infer<typeof goingCounts>;
+
+/** One of this attendee's "I'm going" marks: a place, or a place in the waiting list. */
+export const goingMark = z.object({ pitchId: id, status: z.enum(["going", "waiting"]) });
+export type GoingMark = z.infer<typeof goingMark>;
+
 /** What only this viewer sees: it comes with the snapshot and is kept by the viewer's own acks. */
 export const personalFacts = z.object({
   isOrganiser: z.boolean(),
@@ -166,6 +180,12 @@ export const personalFacts = z.object({
   myPitches: z.array(id),
   /** How many notes name this attendee (each waits for their own "Name me"). */
   mentions: z.int().check(z.nonnegative()),
+  /** Open pitches this attendee co-hosts (accepted): they may edit them. */
+  coHosting: z.array(id),
+  /** Co-host invitations waiting for this attendee's answer. */
+  invitations: z.int().check(z.nonnegative()),
+  /** This attendee's "I'm going" marks (pushed to their own sockets when a waiting place moves up). */
+  myGoing: z.array(goingMark),
 });
 export type PersonalFacts = z.infer<typeof personalFacts>;
 
@@ -173,6 +193,8 @@ export type PersonalFacts = z.infer<typeof personalFacts>;
 export const eventSnapshot = z.object({
   facts: eventFacts,
   tallies: z.nullable(tallies),
+  /** "I'm going" counts of sessions anyone marked. */
+  going: goingCounts,
   personal: personalFacts,
 });
 export type EventSnapshot = z.infer<typeof eventSnapshot>;

@@ -4,6 +4,7 @@ import { localToInstant } from "../domain/clock";
 import { icalZone, wallClock } from "../domain/export/icalZone";
 import { lastSlotId } from "../domain/spans";
 import { formatRange } from "../domain/timeSlots";
+import { mySessionsOf } from "../realtime/eventState";
 import type { ServiceContext } from "./context.server";
 import { gridView } from "./grid.server";
 import { type Viewer, requireAttendee } from "./viewer.server";
@@ -123,30 +124,31 @@ function withConferences(ics: string, entries: readonly CalendarEntry[]): string
   return out.join("\r\n");
 }
 
-/** "My sessions": the scheduled sessions this attendee voted for. */
+/**
+ * "My sessions": the scheduled sessions this attendee marked "I'm going" (a
+ * waiting place included), or the ones they voted for while they marked none.
+ */
 export function myCalendar(ctx: Pick<ServiceContext, "db">, viewer: Viewer, origin: string): string {
   requireAttendee(viewer);
   const grid = gridView(ctx, viewer);
   const slots = new Map(grid.slots.map((s) => [s.id, s]));
   const rooms = new Map(grid.rooms.map((r) => [r.id, r]));
-  const entries = grid.cells
-    .filter((c) => c.myVote)
-    .flatMap((c): CalendarEntry[] => {
-      const slot = slots.get(c.slotId);
-      if (!slot) return [];
-      const last = slots.get(lastSlotId(grid.slots, c.slotId, c.span)) ?? slot;
-      const range = { localStart: slot.localStart, localEnd: last.localEnd };
-      return [
-        {
-          uid: `${c.pitchId}@${new URL(origin).host}`,
-          localStart: slot.localStart,
-          localEnd: last.localEnd,
-          summary: c.title,
-          location: slot.kind === "plenary" ? "All rooms" : (rooms.get(c.roomId)?.name ?? ""),
-          description: `${viewer.event.name}, ${formatRange(range)}`,
-          url: `${origin}/e/${viewer.event.slug}/s/${c.pitchId}`,
-        },
-      ];
-    });
+  const entries = mySessionsOf(grid.cells).cells.flatMap((c): CalendarEntry[] => {
+    const slot = slots.get(c.slotId);
+    if (!slot) return [];
+    const last = slots.get(lastSlotId(grid.slots, c.slotId, c.span)) ?? slot;
+    const range = { localStart: slot.localStart, localEnd: last.localEnd };
+    return [
+      {
+        uid: `${c.pitchId}@${new URL(origin).host}`,
+        localStart: slot.localStart,
+        localEnd: last.localEnd,
+        summary: c.title,
+        location: slot.kind === "plenary" ? "All rooms" : (rooms.get(c.roomId)?.name ?? ""),
+        description: `${viewer.event.name}, ${formatRange(range)}${c.myGoing === "waiting" ? " (you are on the waiting list)" : ""}`,
+        url: `${origin}/e/${viewer.event.slug}/s/${c.pitchId}`,
+      },
+    ];
+  });
   return buildCalendar(viewer.event, `${viewer.event.name}: my sessions`, entries);
 }

@@ -4,6 +4,7 @@ import {
   type Event,
   attendees,
   capturedItems,
+  coHosts,
   events,
   pitches,
   placements,
@@ -124,6 +125,19 @@ export function readExportModel(
       .orderBy(asc(capturedItems.createdAt), sql`${capturedItems}.rowid`)
       .all();
 
+    // Accepted co-hosts only: an invitation names no one. Each is named by their own write-up choice.
+    const coHostsByPitch = new Map<string, Array<{ name: string; nameInWriteups: boolean }>>();
+    for (const row of tx
+      .select({ pitchId: coHosts.pitchId, name: attendees.name, nameInWriteups: attendees.nameInWriteups })
+      .from(coHosts)
+      .innerJoin(attendees, eq(attendees.id, coHosts.attendeeId))
+      .where(and(eq(coHosts.eventId, event.id), eq(coHosts.status, "accepted")))
+      .orderBy(asc(coHosts.respondedAt), asc(coHosts.attendeeId))
+      .all()) {
+      const list = coHostsByPitch.get(row.pitchId);
+      if (list) list.push(row);
+      else coHostsByPitch.set(row.pitchId, [row]);
+    }
     const roomById = new Map(roomRows.map((r) => [r.id, r]));
     const slotById = new Map(slotRows.map((s) => [s.id, s]));
     const placementByPitch = new Map(placementRows.map((p) => [p.pitchId, p]));
@@ -139,6 +153,12 @@ export function readExportModel(
       const authors: string[] = [];
       const pitcherName = exportName(pitcher, pitch);
       if (pitcherName) authors.push(pitcherName);
+      const coHostNames: string[] = [];
+      for (const person of coHostsByPitch.get(pitch.id) ?? []) {
+        const name = exportName(person, pitch);
+        if (name && !coHostNames.includes(name) && name !== pitcherName) coHostNames.push(name);
+        if (name && !authors.includes(name)) authors.push(name);
+      }
       for (const { item, author } of itemsByPitch.get(pitch.id) ?? []) {
         const authorName = exportName(author, pitch);
         if (authorName && !authors.includes(authorName)) authors.push(authorName);
@@ -175,6 +195,7 @@ export function readExportModel(
         // Its own link, else its room's (a plenary is in every room: its own only).
         remoteUrl: pitch.remoteUrl ?? (slot && slot.kind !== "plenary" ? (room?.remoteUrl ?? null) : null),
         pitcher: pitcherName,
+        coHosts: coHostNames,
         authors,
         createdAt: pitch.createdAt,
         placement:

@@ -13,6 +13,7 @@ import {
 } from "../schemas/pitch";
 import type { Db } from "../../db/client";
 import { type Tx, audit } from "./audit.server";
+import { editablePitch } from "./coHosts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { nextVersion, publishChange } from "./facts.server";
@@ -75,16 +76,9 @@ function findPitch(db: Db, eventId: string, pitchId: string): Pitch {
   return pitch;
 }
 
-export function getOwnPitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
-  const attendee = requireAttendee(viewer);
-  const pitch = findPitch(ctx.db, viewer.event.id, pitchId);
-  if (pitch.attendeeId !== attendee.id) {
-    throw new ServiceError("forbidden", "Only the person who pitched this session can change it.");
-  }
-  if (pitch.status !== "open") {
-    throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
-  }
-  return pitch;
+/** The pitch as its edit page shows it: for its pitcher and accepted co-hosts only. */
+export function getEditablePitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
+  return editablePitch(ctx.db, viewer, pitchId);
 }
 
 /**
@@ -165,11 +159,8 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(editPitchSchema, input);
   const updated = ctx.db.transaction((tx) => {
-    const pitch = findPitch(ctx.db, viewer.event.id, data.pitchId);
-    if (pitch.attendeeId !== attendee.id)
-      throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
-    if (pitch.status !== "open")
-      throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
+    // The pitcher or an accepted co-host (coHosts.server.ts holds the rule).
+    const pitch = editablePitch(tx, viewer, data.pitchId);
     checkNeeds(tx, viewer.event.id, data.needs);
     if (data.span !== pitch.span && tx.select().from(placements).where(eq(placements.pitchId, pitch.id)).get()) {
       const message = `“${pitch.title}” is on the grid: ask the organisers to unschedule it before changing how many slots it takes.`;

@@ -8,6 +8,7 @@ import {
   type EventSnapshot,
   eventFacts,
   eventPatchPush,
+  goingCounts,
   personalFacts,
   tallies,
 } from "../../app/realtime/facts";
@@ -70,14 +71,24 @@ function checkPush(raw: unknown): EventPatchPush | null {
 
 /** A state.json body, checked as `eventSnapshot` is (facts once per version, the rest per client). */
 export function checkSnapshot(raw: unknown): EventSnapshot {
-  const body = raw as { facts?: { eventId?: string; version?: number }; tallies?: unknown; personal?: unknown };
+  const body = raw as {
+    facts?: { eventId?: string; version?: number };
+    tallies?: unknown;
+    going?: unknown;
+    personal?: unknown;
+  };
   const key = `${body.facts?.eventId}|${body.facts?.version}`;
   let facts = checkedFacts.get(key);
   if (!facts) {
     facts = eventFacts.parse(body.facts);
     checkedFacts.set(key, facts);
   }
-  return { facts, tallies: nullableTallies.parse(body.tallies), personal: personalFacts.parse(body.personal) };
+  return {
+    facts,
+    tallies: nullableTallies.parse(body.tallies),
+    going: goingCounts.parse(body.going ?? {}),
+    personal: personalFacts.parse(body.personal),
+  };
 }
 
 export interface ClientHooks {

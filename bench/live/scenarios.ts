@@ -169,6 +169,8 @@ function changeOf(b: Block, kind: ChangeKind, k: number): { expectation: Expecta
             descriptionHtml: DESCRIPTION_HTML,
             tags: [],
             pitcherName: "Bench pitcher",
+            coHostNames: [],
+            goingCap: null,
             status: "open",
             mergedIntoId: null,
             createdAt: new Date().toISOString(),

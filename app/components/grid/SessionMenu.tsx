@@ -1,4 +1,4 @@
-import { Form } from "@remix-run/react";
+import { Form, Link } from "@remix-run/react";
 import { type FocusEvent, type KeyboardEvent, useContext, useRef, useState } from "react";
 import { focusIdOf } from "./focusAfterMove";
 import type { CellView } from "./types";
@@ -82,6 +82,16 @@ export function SessionMenu({
             {pinLabel}
           </button>
         </Form>
+        {/* The "I'm going" cap is set on the session page, beside its live count. */}
+        <Link
+          to={`../s/${cell.pitchId}#going`}
+          relative="path"
+          className="button small secondary"
+          aria-label={`Going cap for ${cell.title}`}
+          discover="none"
+        >
+          Going cap
+        </Link>
       </div>
     </div>
   );

@@ -90,7 +90,7 @@ function scheduleDays(model: EventExport): VocDay[] {
               duration: hoursMinutes(minutesBetween(p.localStart, p.localEnd, timeZone)),
               slug: vocSlug(acronym, session),
               track: session.tags[0] ?? null,
-              persons: session.pitcher ? [session.pitcher] : [],
+              persons: [...(session.pitcher ? [session.pitcher] : []), ...(session.coHosts ?? [])],
               type: p.slotKind === "plenary" ? "plenary" : "session",
               description: notesMarkdown(session),
             };
