@@ -396,7 +396,10 @@ function finish(report: Report, started: number, partial: boolean): BenchResult 
   console.log(`\n== live: figures (${seconds.toFixed(0)} s${partial ? ", stopped early" : ""})\n`);
   console.log(table(report.rows));
   const missed = report.rows.filter((r) => verdict(r) === "MISSED");
-  console.log(`\ntargets: ${report.rows.filter((r) => verdict(r) === "met").length} met, ${missed.length} missed`);
+  const notRun = report.rows.filter((r) => verdict(r) === "not run").length;
+  console.log(
+    `\ntargets: ${report.rows.filter((r) => verdict(r) === "met").length} met, ${missed.length} missed${notRun ? `, ${notRun} not run (time limit)` : ""}`,
+  );
   for (const row of missed) {
     console.log(
       `  missed: ${row.section}${row.n ? ` at ${row.n}` : ""}: ${row.label} (${targetText(row.target, row.unit)})`,

@@ -62,9 +62,11 @@ export class Report {
   }
 }
 
-export function verdict(row: Row): "met" | "MISSED" | "" {
+export function verdict(row: Row): "met" | "MISSED" | "not run" | "" {
   const t = row.target;
   if (!t) return "";
+  // The app's side never ran (the run stopped at its time limit first): no verdict.
+  if (row.app.length === 0) return "not run";
   const m = median(row.app);
   if (!Number.isFinite(m)) return "MISSED";
   if (t.max !== undefined && m > t.max) return "MISSED";
