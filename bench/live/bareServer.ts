@@ -2,7 +2,7 @@ import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { type IncomingMessage, type ServerResponse, createServer } from "node:http";
 import { Server, type Socket } from "socket.io";
 import type { ItemView, TallyUpdate } from "../../app/realtime/contract";
-import type { EventFacts, EventPatch, PitchFact, Tallies } from "../../app/realtime/facts";
+import type { EventFacts, EventPatch, PersonalFacts, PitchFact, Tallies } from "../../app/realtime/facts";
 
 /**
  * The live benchmark's floor: a bare Socket.IO 4.8 server with no database,
@@ -22,6 +22,18 @@ import type { EventFacts, EventPatch, PitchFact, Tallies } from "../../app/realt
  */
 
 const TICK_MS = 50;
+
+/** The personal part of every snapshot the floor serves; typed, so a field added to the facts shows here. */
+const NOBODY: PersonalFacts = {
+  isOrganiser: false,
+  attendee: null,
+  myVotes: [],
+  myPitches: [],
+  mentions: 0,
+  coHosting: [],
+  invitations: 0,
+  myGoing: [],
+};
 
 interface State {
   facts: EventFacts | null;
@@ -105,7 +117,8 @@ async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> 
     return json(res, 200, {
       facts: state.facts,
       tallies: state.tallies,
-      personal: { isOrganiser: false, attendee: null, myVotes: [], myPitches: [], mentions: 0 },
+      going: {},
+      personal: NOBODY,
     });
   }
   if (req.method === "POST" && url.pathname === "/bare/seed") {
