@@ -1,6 +1,7 @@
 import { and, asc, count, eq, inArray } from "drizzle-orm";
-import { going, pitches, placements } from "../../db/schema";
+import { going, pitches, placements, timeSlots } from "../../db/schema";
 import { capRefusal, marksToDrop, statusForNewMark, toPromote } from "../domain/going";
+import { coverage } from "../domain/spans";
 import type { GoingCount, GoingMark } from "../realtime/facts";
 import { goingCapSchema, goingSchema } from "../schemas/people";
 import { type Tx, audit } from "./audit.server";
@@ -122,11 +123,19 @@ export async function setGoing(ctx: ServiceContext, viewer: Viewer, input: unkno
       if (wanted && !current) {
         if (pitch.status !== "open") throw new ServiceError("conflict", "That session is no longer open.");
         const cells = tx
-          .select({ pitchId: placements.pitchId, slotId: placements.slotId })
+          .select({ pitchId: placements.pitchId, slotId: placements.slotId, span: pitches.span })
           .from(placements)
+          .innerJoin(pitches, eq(pitches.id, placements.pitchId))
           .where(eq(placements.eventId, eventId))
           .all();
-        const slotOf = new Map(cells.map((c) => [c.pitchId, [c.slotId]]));
+        const slots = tx
+          .select({ id: timeSlots.id, kind: timeSlots.kind, localStart: timeSlots.localStart })
+          .from(timeSlots)
+          .where(eq(timeSlots.eventId, eventId))
+          .orderBy(asc(timeSlots.localStart))
+          .all();
+        // A long session covers several slots: one session per slot holds across all of them.
+        const slotOf = new Map(cells.map((c) => [c.pitchId, coverage(slots, c.slotId, c.span).slotIds]));
         if (!slotOf.has(pitchId))
           throw new ServiceError(
             "conflict",

@@ -92,12 +92,13 @@ async function slot(c: Camp, starts: string, ends: string): Promise<string> {
   ).id;
 }
 
-async function pitch(c: Camp, who: Person, title: string): Promise<string> {
+async function pitch(c: Camp, who: Person, title: string, extra: Record<string, string> = {}): Promise<string> {
   const response = await who.client.post(`/e/${c.slug}/pitch?index`, {
     title,
     description: "",
     tags: "",
     clientId: `people-${uid()}`,
+    ...extra,
   });
   expect(response.status, `pitching ${title}`).toBe(302);
   return response.headers.get("location")?.match(/#pitch-([\w-]+)$/)?.[1] as string;
@@ -303,6 +304,25 @@ describe("I'm going", () => {
     expect(marks(b)).toHaveLength(1);
     await going(c, ann, b, false);
     expect(marks(b)).toEqual([]);
+  });
+
+  it("holds one session per slot across every slot a long session covers", async () => {
+    const { c, host, r1, s1, d } = await grid();
+    const workshop = await pitch(c, host, "Workshop", { span: "2" });
+    await c.organiser.post(`/e/${c.slug}/grid`, {
+      intent: "unplace",
+      pitchId:
+        (await state(c.organiser, c)).facts.placements.find((p) => p.roomId === r1 && p.slotId === s1)?.pitchId ?? "",
+    });
+    await place(c, workshop, r1, s1);
+    const ann = await person(c, "Ann");
+    expect((await going(c, ann, d, true)).status).toBe(200);
+    // The workshop runs 10:00-12:00, so it also covers Delta's 11:00 slot: the mark moves.
+    expect((await going(c, ann, workshop, true)).status).toBe(200);
+    expect(marks(d)).toEqual([]);
+    expect(marks(workshop)).toEqual([{ attendee_id: ann.id, status: "going" }]);
+    expect((await going(c, ann, d, true)).status).toBe(200);
+    expect(marks(workshop)).toEqual([]);
   });
 
   it("caps a session, queues the rest and moves the first waiting up by push when someone leaves", async () => {
