@@ -626,14 +626,18 @@ describe("the rest of the organiser's day at the same venue", () => {
     await expect.poll(() => page.getByRole("alert").first().isVisible()).toBe(true);
     await expect.poll(() => focusedName(page)).toBe("");
     expect(await page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/-from$/);
-    await expectAccessible(page);
 
     // Remove asks first, and says what happens to the sessions.
     await opener("Remove room Library…").click();
-    expect(await page.getByText("Remove the room Library?").isVisible()).toBe(true);
+    const libraryItem = page.getByRole("list", { name: "Rooms" }).getByRole("listitem").filter({ hasText: "Library" });
+    expect(await libraryItem.getByText("Remove it for good?").isVisible()).toBe(true);
     expect(await page.getByRole("button", { name: "Yes, remove room Library" }).isVisible()).toBe(true);
     await opener("Remove time slot 10:30–11:15…").click();
-    expect(await page.getByText(/The time slot 10:30–11:15 holds \d+ sessions/).isVisible()).toBe(true);
+    const slotItem = page
+      .getByRole("list", { name: "Time slots" })
+      .getByRole("listitem")
+      .filter({ hasText: "10:30–11:15" });
+    expect(await slotItem.getByText(/^It holds \d+ sessions\. Removing it moves them back/).isVisible()).toBe(true);
     await expectAccessible(page);
   });
 });
