@@ -582,6 +582,14 @@ describe("the rest of the organiser's day at the same venue", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => notes.getByText("Bring a water bottle", { exact: true }).isVisible()).toBe(true);
     await expect.poll(() => focusedName(page)).toBe("Edit this note");
+
+    // The other pages an attendee reaches from here.
+    for (const path of ["/stories", "/me", "/pitch"]) {
+      await page.goto(`${server.url}/e/${slug}${path}`);
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).count(), { message: path }).toBe(1);
+      await expectNoSidewaysPage(page);
+      await expectAccessible(page);
+    }
     await people.pop()?.close();
   });
 
@@ -598,6 +606,7 @@ describe("the rest of the organiser's day at the same venue", () => {
       const zone = page.getByRole("combobox", { name: "Time zone" });
       await expect.poll(() => zone.inputValue(), { message: browserZone }).toBe(shown);
       expect(await zone.locator("option").first().textContent()).toBe("UTC");
+      if (shown === "UTC") await expectAccessible(page);
       await people.pop()?.close();
     }
   });
