@@ -582,6 +582,11 @@ describe("the rest of the organiser's day at the same venue", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => notes.getByText("Bring a water bottle", { exact: true }).isVisible()).toBe(true);
     await expect.poll(() => focusedName(page)).toBe("Edit this note");
+    // Deleting asks first.
+    await item.getByRole("button", { name: "Delete this note…" }).click();
+    expect(await item.getByText("Delete this note for everyone?").isVisible()).toBe(true);
+    await item.getByRole("button", { name: "Delete this note", exact: true }).click();
+    await expect.poll(() => notes.getByText("Bring a water bottle").count(), { timeout: 10_000 }).toBe(0);
 
     // The other pages an attendee reaches from here.
     for (const path of ["/stories", "/me", "/pitch"]) {
@@ -590,6 +595,15 @@ describe("the rest of the organiser's day at the same venue", () => {
       await expectNoSidewaysPage(page);
       await expectAccessible(page);
     }
+    // Withdrawing one's own pitch asks first.
+    const title = "Quinn's corridor chat";
+    await page.getByRole("textbox", { name: "Title" }).fill(title);
+    await page.getByRole("button", { name: "Submit pitch" }).click();
+    await page.waitForURL(new RegExp(`/e/${slug}([?#].*)?$`));
+    await page.getByRole("button", { name: `Withdraw ${title}…` }).click();
+    expect(await page.getByText(/^Withdraw your pitch\?/).isVisible()).toBe(true);
+    await page.getByRole("button", { name: `Withdraw ${title}`, exact: true }).click();
+    await expect.poll(() => page.getByRole("heading", { name: title }).count(), { timeout: 10_000 }).toBe(0);
     await people.pop()?.close();
   });
 
@@ -617,6 +631,18 @@ describe("the rest of the organiser's day at the same venue", () => {
     await expectNoSidewaysPage(page);
     await expectAccessible(page);
     const opener = (name: string) => page.locator(`summary[aria-label="${name}"]`);
+
+    // Findable: "On the day" links each place an organiser needs during the event.
+    const day = page.getByRole("region", { name: "On the day" });
+    for (const [name, href] of [
+      ["Projector view", `/e/${slug}/display`],
+      ["Door signs", `/e/${slug}/signs`],
+      ["Print the grid", `/e/${slug}/grid`],
+      ["Exports", `/e/${slug}/export`],
+      ["Import an event", "/import"],
+    ]) {
+      expect(await day.getByRole("link", { name }).getAttribute("href"), name).toBe(href);
+    }
 
     await opener("Edit room Room L").click();
     const form = page.getByRole("form", { name: "Edit room Room L" });
