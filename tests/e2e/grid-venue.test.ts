@@ -583,7 +583,7 @@ describe("the rest of the organiser's day at the same venue", () => {
     await expect.poll(() => notes.getByText("Bring a water bottle", { exact: true }).isVisible()).toBe(true);
     await expect.poll(() => focusedName(page)).toBe("Edit this note");
     // Deleting asks first.
-    await item.getByRole("button", { name: "Delete this note…" }).click();
+    await item.locator(`summary[aria-label="Delete this note…"]`).click();
     expect(await item.getByText("Delete this note for everyone?").isVisible()).toBe(true);
     await item.getByRole("button", { name: "Delete this note", exact: true }).click();
     await expect.poll(() => notes.getByText("Bring a water bottle").count(), { timeout: 10_000 }).toBe(0);
@@ -600,7 +600,7 @@ describe("the rest of the organiser's day at the same venue", () => {
     await page.getByRole("textbox", { name: "Title" }).fill(title);
     await page.getByRole("button", { name: "Submit pitch" }).click();
     await page.waitForURL(new RegExp(`/e/${slug}([?#].*)?$`));
-    await page.getByRole("button", { name: `Withdraw ${title}…` }).click();
+    await page.locator(`summary[aria-label="Withdraw ${title}…"]`).click();
     expect(await page.getByText(/^Withdraw your pitch\?/).isVisible()).toBe(true);
     await page.getByRole("button", { name: `Withdraw ${title}`, exact: true }).click();
     await expect.poll(() => page.getByRole("heading", { name: title }).count(), { timeout: 10_000 }).toBe(0);
