@@ -582,6 +582,28 @@ describe("the rest of the organiser's day at the same venue", () => {
     await page.getByRole("button", { name: "Save" }).click();
     await expect.poll(() => notes.getByText("Bring a water bottle", { exact: true }).isVisible()).toBe(true);
     await expect.poll(() => focusedName(page)).toBe("Edit this note");
+    // Deleting asks first.
+    await item.locator(`summary[aria-label="Delete this note…"]`).click();
+    expect(await item.getByText("Delete this note for everyone?").isVisible()).toBe(true);
+    await item.getByRole("button", { name: "Delete this note", exact: true }).click();
+    await expect.poll(() => notes.getByText("Bring a water bottle").count(), { timeout: 10_000 }).toBe(0);
+
+    // The other pages an attendee reaches from here.
+    for (const path of ["/stories", "/me", "/pitch"]) {
+      await page.goto(`${server.url}/e/${slug}${path}`);
+      await expect.poll(() => page.getByRole("heading", { level: 1 }).count(), { message: path }).toBe(1);
+      await expectNoSidewaysPage(page);
+      await expectAccessible(page);
+    }
+    // Withdrawing one's own pitch asks first.
+    const title = "Quinn's corridor chat";
+    await page.getByRole("textbox", { name: "Title" }).fill(title);
+    await page.getByRole("button", { name: "Submit pitch" }).click();
+    await page.waitForURL(new RegExp(`/e/${slug}([?#].*)?$`));
+    await page.locator(`summary[aria-label="Withdraw ${title}…"]`).click();
+    expect(await page.getByText(/^Withdraw your pitch\?/).isVisible()).toBe(true);
+    await page.getByRole("button", { name: `Withdraw ${title}`, exact: true }).click();
+    await expect.poll(() => page.getByRole("heading", { name: title }).count(), { timeout: 10_000 }).toBe(0);
     await people.pop()?.close();
   });
 
@@ -598,6 +620,7 @@ describe("the rest of the organiser's day at the same venue", () => {
       const zone = page.getByRole("combobox", { name: "Time zone" });
       await expect.poll(() => zone.inputValue(), { message: browserZone }).toBe(shown);
       expect(await zone.locator("option").first().textContent()).toBe("UTC");
+      if (shown === "UTC") await expectAccessible(page);
       await people.pop()?.close();
     }
   });
@@ -608,6 +631,18 @@ describe("the rest of the organiser's day at the same venue", () => {
     await expectNoSidewaysPage(page);
     await expectAccessible(page);
     const opener = (name: string) => page.locator(`summary[aria-label="${name}"]`);
+
+    // Findable: "On the day" links each place an organiser needs during the event.
+    const day = page.getByRole("region", { name: "On the day" });
+    for (const [name, href] of [
+      ["Projector view", `/e/${slug}/display`],
+      ["Door signs", `/e/${slug}/signs`],
+      ["Print the grid", `/e/${slug}/grid`],
+      ["Exports", `/e/${slug}/export`],
+      ["Import an event", "/import"],
+    ]) {
+      expect(await day.getByRole("link", { name }).getAttribute("href"), name).toBe(href);
+    }
 
     await opener("Edit room Room L").click();
     const form = page.getByRole("form", { name: "Edit room Room L" });
@@ -626,14 +661,18 @@ describe("the rest of the organiser's day at the same venue", () => {
     await expect.poll(() => page.getByRole("alert").first().isVisible()).toBe(true);
     await expect.poll(() => focusedName(page)).toBe("");
     expect(await page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/-from$/);
-    await expectAccessible(page);
 
     // Remove asks first, and says what happens to the sessions.
     await opener("Remove room Library…").click();
-    expect(await page.getByText("Remove the room Library?").isVisible()).toBe(true);
+    const libraryItem = page.getByRole("list", { name: "Rooms" }).getByRole("listitem").filter({ hasText: "Library" });
+    expect(await libraryItem.getByText("Remove it for good?").isVisible()).toBe(true);
     expect(await page.getByRole("button", { name: "Yes, remove room Library" }).isVisible()).toBe(true);
     await opener("Remove time slot 10:30–11:15…").click();
-    expect(await page.getByText(/The time slot 10:30–11:15 holds \d+ sessions/).isVisible()).toBe(true);
+    const slotItem = page
+      .getByRole("list", { name: "Time slots" })
+      .getByRole("listitem")
+      .filter({ hasText: "10:30–11:15" });
+    expect(await slotItem.getByText(/^It holds \d+ sessions\. Removing it moves them back/).isVisible()).toBe(true);
     await expectAccessible(page);
   });
 });

@@ -17,10 +17,11 @@ export function RemoveButton({
   field: { name: string; value: string };
   holds: number;
 }) {
+  // The question does not repeat the name: the list item beside it already shows it.
   const question =
     holds === 0
-      ? `Remove the ${what}?`
-      : `The ${what} holds ${holds} session${holds === 1 ? "" : "s"}. Removing it moves ${
+      ? "Remove it for good?"
+      : `It holds ${holds} session${holds === 1 ? "" : "s"}. Removing it moves ${
           holds === 1 ? "that session" : "them"
         } back to “Not scheduled yet”.`;
   return (
