@@ -675,6 +675,10 @@ export async function applySuggestion(
         seen.add(key);
         return false;
       });
+      const starts = new Set(result.map((c) => `${c.roomId}|${c.slotId}`));
+      if (starts.size < result.length) {
+        throw new ServiceError("conflict", "The suggestion puts two sessions in one cell. Suggest a grid again.");
+      }
       if (overlap || broken.length) {
         throw new ServiceError(
           "conflict",

@@ -858,6 +858,9 @@ describe("live tallies", () => {
       mergedIntoId: null,
       createdAt: expect.any(String),
       descriptionHtml: expect.any(String),
+      span: 1,
+      needs: [],
+      remoteUrl: null,
     };
     const [createdPush] = await created;
     expect(createdPush).toMatchObject({ eventId: c.eventId, patch: { pitches: [fresh] } });
