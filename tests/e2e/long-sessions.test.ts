@@ -104,7 +104,7 @@ describe("a two-slot session placed from a phone", () => {
       expect(await block(p, "11:00–12:00").getByRole("link", { name: "Build a robot" }).isVisible()).toBe(true);
     }
     // The organiser sees the missing whiteboard as a conflict on the session.
-    await expect.poll(() => page.getByText("Needs whiteboard", { exact: true }).first().isVisible()).toBe(true);
+    await expect.poll(() => schedule.getByText("Needs whiteboard", { exact: true }).isVisible()).toBe(true);
     await expectAccessible(page);
     await expectAccessible(attendee.page);
     await page.screenshot({ path: "test-results/long-session-phone.png", fullPage: true });

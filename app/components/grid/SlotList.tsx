@@ -4,7 +4,7 @@ import { formatRange, formatTime, slotKindLabel } from "../../domain/timeSlots";
 import { tallyText } from "../../domain/voting";
 import { SlotMarker, formatDay } from "./GridTable";
 import { SessionMenu } from "./SessionMenu";
-import type { CellView, RoomView, SlotView } from "./types";
+import type { CellView, ConflictView, RoomView, SlotView } from "./types";
 
 /**
  * The grid on a phone: one list per time slot instead of a squeezed table.
@@ -20,7 +20,9 @@ export function SlotList({
   nowSlotId,
   nextSlotId,
   onSchedule,
+  conflicts = [],
 }: {
+  conflicts?: ConflictView[];
   slug: string;
   rooms: RoomView[];
   slots: SlotView[];
@@ -71,6 +73,7 @@ export function SlotList({
                       </span>
                     </span>
                     {isOrganiser && !continues ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
+                    {!continues ? <ConflictMarks cell={cell} conflicts={conflicts} /> : null}
                   </li>
                 ))}
               </ul>
@@ -79,5 +82,20 @@ export function SlotList({
         );
       })}
     </section>
+  );
+}
+
+/** The labels of the conflicts a session is in ("Host unavailable", "Needs projector"), as on the table's chips. */
+function ConflictMarks({ cell, conflicts }: { cell: CellView; conflicts: ConflictView[] }) {
+  const labels = [...new Set(conflicts.filter((c) => c.pitchIds.includes(cell.pitchId)).map((c) => c.label))];
+  if (labels.length === 0) return null;
+  return (
+    <ul className="conflict-marks" aria-label={`Conflicts for ${cell.title}`}>
+      {labels.map((label) => (
+        <li key={label} className="badge warn">
+          {label}
+        </li>
+      ))}
+    </ul>
   );
 }
