@@ -303,7 +303,9 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   const placedIds = new Set(cells.map((c) => c.pitchId));
   // While a blind vote is open, conflicts that reveal votes (counts, shared voters) stay with organisers.
   const conflicts = gridFacts(ctx.db, event.id).conflicts.filter(
-    (c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"),
+    (c) =>
+      (viewer.isOrganiser || c.kind !== "host-unavailable") &&
+      (showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash")),
   );
   return {
     rooms: roomRows.map(({ id, name, capacity, features, remoteUrl }) => ({ id, name, capacity, features, remoteUrl })),
