@@ -56,7 +56,10 @@ async function main() {
   const services: ServiceContext = {
     db,
     publish: publisher,
-    facts: createFactsCache(),
+    facts: createFactsCache({
+      onBuild: (eventId, version, builds) =>
+        logger.info({ eventId, version, snapshotBuilds: builds }, "event facts built for a version"),
+    }),
     events: createEventCache(),
     logger,
     identityCookie: createIdentityCookie(sessionSecret(env)),

@@ -12,7 +12,12 @@ import { join } from "node:path";
  * (self time), the top functions by self time, and the inclusive time of
  * the functions named with --fn (time spent in them and everything they
  * call). With --under name, the self time is counted only on stacks that
- * pass through that function: what it spends its time on.
+ * pass through that function: what it spends its time on. Windows may carry
+ * a `label` (the live benchmark writes one per scenario, size and server:
+ * "app 2000 vote burst"); `--window text` keeps the windows whose label
+ * contains the text. `--only text` reads only the profiles whose file name
+ * contains it (`.0.001.` is a process's main thread; worker threads write
+ * their own files).
  */
 
 interface CallFrame {
@@ -49,9 +54,17 @@ const inclusiveNames = (option("--fn") ?? "setVote,viewerOf,readIdentity,viewerF
   .filter(Boolean);
 
 const windowsFile = join(dir, "windows.json");
-const windows: Array<{ start: number; end: number }> = existsSync(windowsFile)
-  ? JSON.parse(readFileSync(windowsFile, "utf8"))
-  : [];
+const windowLabel = option("--window");
+const onlyFiles = option("--only");
+const windows: Array<{ start: number; end: number; label?: string }> = (
+  existsSync(windowsFile)
+    ? (JSON.parse(readFileSync(windowsFile, "utf8")) as Array<{ start: number; end: number; label?: string }>)
+    : []
+).filter((w) => !windowLabel || w.label?.includes(windowLabel));
+if (windowLabel && windows.length === 0) {
+  console.error(`No window in ${windowsFile} has a label containing "${windowLabel}".`);
+  process.exit(2);
+}
 const inWindow = (t: number) => windows.length === 0 || windows.some((w) => t >= w.start && t <= w.end);
 
 /** Which package or part of the program a frame belongs to. */
@@ -78,7 +91,7 @@ const selfByFunction = new Map<string, number>();
 const inclusive = new Map<string, number>();
 let total = 0;
 
-for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile"))) {
+for (const file of readdirSync(dir).filter((f) => f.endsWith(".cpuprofile") && (!onlyFiles || f.includes(onlyFiles)))) {
   const profile = JSON.parse(readFileSync(join(dir, file), "utf8")) as Profile;
   const byId = new Map(profile.nodes.map((n) => [n.id, n]));
   const parent = new Map<number, number>();
@@ -122,7 +135,7 @@ const pct = (n: number) => `${((100 * n) / Math.max(1, total)).toFixed(1).padSta
 const sorted = (m: Map<string, number>) => [...m].sort((a, b) => b[1] - a[1]);
 
 console.log(
-  `${total} samples (idle left out)${windows.length ? `, inside ${windows.length} measured window(s)` : ", whole run"}${under ? `, under ${under}` : ""}`,
+  `${total} samples (idle left out)${windows.length ? `, inside ${windows.length} measured window(s)${windowLabel ? ` labelled "${windowLabel}"` : ""}` : ", whole run"}${under ? `, under ${under}` : ""}`,
 );
 console.log("\nSelf time by package:");
 for (const [name, n] of sorted(selfByPackage).slice(0, top)) console.log(`  ${pct(n)}  ${name}`);

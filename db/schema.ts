@@ -146,6 +146,8 @@ export const pitches = sqliteTable(
     needs: text("needs", { mode: "json" }).$type<string[]>().notNull().default(sql`'[]'`),
     /** The session's own video call, stream or chat (https only); its room's when null. */
     remoteUrl: text("remote_url"),
+    /** Organisers' cap on "I'm going" for the session; more people wait in line. Null: no cap. */
+    goingCap: integer("going_cap"),
     createdAt: createdAt(),
     updatedAt: text("updated_at"),
   },
@@ -278,6 +280,90 @@ export const auditLog = sqliteTable(
   (t) => [index("audit_log_event_idx").on(t.eventId, t.id)],
 );
 
+/**
+ * Co-hosts of a pitch: the pitcher invites someone who joined the event; only
+ * that person's own "Accept" makes them a host (nothing shows before).
+ */
+export const coHosts = sqliteTable(
+  "co_hosts",
+  {
+    pitchId: text("pitch_id")
+      .notNull()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["invited", "accepted", "declined"] })
+      .notNull()
+      .default("invited"),
+    createdAt: createdAt(),
+    respondedAt: text("responded_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pitchId, t.attendeeId] }),
+    index("co_hosts_event_idx").on(t.eventId),
+    index("co_hosts_attendee_idx").on(t.attendeeId, t.status),
+  ],
+);
+
+/**
+ * "I'm going": one row per attendee and session. "waiting" rows form the
+ * session's waiting list in `createdAt` order (the first moves up when a
+ * place frees).
+ */
+export const going = sqliteTable(
+  "going",
+  {
+    pitchId: text("pitch_id")
+      .notNull()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    status: text("status", { enum: ["going", "waiting"] }).notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pitchId, t.attendeeId] }),
+    index("going_event_idx").on(t.eventId, t.attendeeId),
+    index("going_pitch_idx").on(t.pitchId, t.status, t.createdAt),
+  ],
+);
+
+/**
+ * Private calendar feeds (`/e/:slug/calendar/<selector><verifier>.ics`): the
+ * selector finds the row, the verifier is compared in constant time. A renewed
+ * link keeps its row with `renewedAt`, so the old address answers 410.
+ */
+export const calendarLinks = sqliteTable(
+  "calendar_links",
+  {
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    /** "mine": this attendee's sessions; "event": the whole schedule. */
+    scope: text("scope", { enum: ["mine", "event"] }).notNull(),
+    selector: text("selector").notNull(),
+    verifier: text("verifier").notNull(),
+    createdAt: createdAt(),
+    renewedAt: text("renewed_at"),
+  },
+  (t) => [
+    uniqueIndex("calendar_links_selector_unique").on(t.selector),
+    index("calendar_links_owner_idx").on(t.attendeeId, t.scope),
+  ],
+);
+
 export type Event = typeof events.$inferSelect;
 export type Attendee = typeof attendees.$inferSelect;
 export type Room = typeof rooms.$inferSelect;
@@ -287,3 +373,6 @@ export type Vote = typeof votes.$inferSelect;
 export type Placement = typeof placements.$inferSelect;
 export type CapturedItem = typeof capturedItems.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
+export type CoHost = typeof coHosts.$inferSelect;
+export type Going = typeof going.$inferSelect;
+export type CalendarLink = typeof calendarLinks.$inferSelect;

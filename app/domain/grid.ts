@@ -4,6 +4,7 @@
  */
 
 import { missingFeatures } from "./features";
+import { demandOf } from "./going";
 import { type Coverage, coverage } from "./spans";
 
 export interface GridRoom {
@@ -25,6 +26,8 @@ export interface GridPitch {
   votes: number;
   /** The attendee who pitched it; two sessions of one pitcher must not share a slot. */
   pitcherId: string | null;
+  /** "I'm going" count; once above 0 it replaces votes for capacity. */
+  going?: number;
   voters: readonly string[];
   /**
    * Everyone who hosts it (the pitcher, and co-hosts where there are any): no
@@ -58,7 +61,16 @@ export interface GridContext {
 export type Conflict =
   | { kind: "double-booked"; slotId: string; roomId: string; pitchIds: string[] }
   | { kind: "pitcher-clash"; slotId: string; pitchIds: string[] }
-  | { kind: "over-capacity"; slotId: string; roomId: string; pitchId: string; votes: number; capacity: number }
+  | {
+      kind: "over-capacity";
+      slotId: string;
+      roomId: string;
+      pitchId: string;
+      /** Going-count when anyone marked the session, votes otherwise (`basis`). */
+      votes: number;
+      basis: "going" | "votes";
+      capacity: number;
+    }
   | { kind: "voter-clash"; slotId: string; pitchIds: [string, string]; attendees: number }
   | { kind: "host-unavailable"; slotId: string; pitchId: string; hosts: number }
   | { kind: "needs"; slotId: string; roomId: string; pitchId: string; missing: string[] }
@@ -164,6 +176,7 @@ export function findConflicts(
       const pitch = pitchById.get(cell.pitchId);
       for (const host of pitch ? gridHosts(pitch) : []) byHost.set(host, [...(byHost.get(host) ?? []), cell.pitchId]);
     }
+    // One conflict per set of sessions, however many hosts they share.
     const clashes = new Set<string>();
     for (const pitchIds of byHost.values()) {
       const key = [...pitchIds].sort().join(" ");
@@ -177,13 +190,15 @@ export function findConflicts(
       const room = roomById.get(cell.roomId);
       if (!pitch || !room) continue;
       const first = cell.startSlotId === slotId;
-      if (first && pitch.votes > room.capacity) {
+      const demand = demandOf(pitch);
+      if (first && demand.count > room.capacity) {
         conflicts.push({
           kind: "over-capacity",
           slotId,
           roomId: room.id,
           pitchId: pitch.id,
-          votes: pitch.votes,
+          votes: demand.count,
+          basis: demand.basis,
           capacity: room.capacity,
         });
       }
@@ -193,14 +208,33 @@ export function findConflicts(
       const away = unavailableSlots(pitch, context).get(slotId);
       if (away) conflicts.push({ kind: "host-unavailable", slotId, pitchId: pitch.id, hosts: away });
     }
-    for (let i = 0; i < inSlot.length; i++) {
-      for (let j = i + 1; j < inSlot.length; j++) {
-        const a = pitchById.get((inSlot[i] as Cell).pitchId);
-        const b = pitchById.get((inSlot[j] as Cell).pitchId);
-        if (!a || !b || a.id === b.id) continue;
-        const voters = new Set(a.voters);
-        const shared = b.voters.filter((v) => voters.has(v)).length;
-        if (shared > 0) conflicts.push({ kind: "voter-clash", slotId, pitchIds: [a.id, b.id], attendees: shared });
+    // Shared voters per pair, counted from each voter's sessions in this slot: the work grows with
+    // the votes (each voter holds at most the vote budget), not with pairs of sessions times voters.
+    const inSlotPitches = inSlot.map((cell) => pitchById.get(cell.pitchId));
+    const chosen = new Map<string, number[]>();
+    inSlotPitches.forEach((pitch, i) => {
+      for (const voter of pitch?.voters ?? []) {
+        const list = chosen.get(voter);
+        if (list) list.push(i);
+        else chosen.set(voter, [i]);
+      }
+    });
+    const n = inSlot.length;
+    const shared = new Map<number, number>();
+    for (const list of chosen.values()) {
+      for (let x = 0; x < list.length; x++) {
+        for (let y = x + 1; y < list.length; y++) {
+          const i = Math.min(list[x] as number, list[y] as number);
+          const j = Math.max(list[x] as number, list[y] as number);
+          if (i !== j) shared.set(i * n + j, (shared.get(i * n + j) ?? 0) + 1);
+        }
+      }
+    }
+    for (const key of [...shared.keys()].sort((a, b) => a - b)) {
+      const a = inSlotPitches[Math.floor(key / n)];
+      const b = inSlotPitches[key % n];
+      if (a && b && a.id !== b.id) {
+        conflicts.push({ kind: "voter-clash", slotId, pitchIds: [a.id, b.id], attendees: shared.get(key) ?? 0 });
       }
     }
   }

@@ -52,6 +52,11 @@ export function slotKindLabel(slot: { kind: "sessions" | "break" | "plenary"; la
   return slot.label;
 }
 
+/** Where a placed session happens, in words: its room, or the plenary's label for all rooms. */
+export function placeLabel(slot: { kind: "sessions" | "break" | "plenary"; label: string }, room: string): string {
+  return slot.kind === "plenary" ? slotKindLabel(slot) : room;
+}
+
 /** The same wall-clock time `days` later (or earlier): slots move with the event's date. */
 export function shiftDays(local: string, days: number): string {
   const [date, time] = local.split("T");

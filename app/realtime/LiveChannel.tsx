@@ -1,11 +1,36 @@
-import { Link } from "@remix-run/react";
-import { type ReactNode, createContext, useContext, useEffect, useMemo, useRef, useState } from "react";
-import type { TallyUpdate } from "./contract";
-import { type LiveEvent, applyEventPatch, applyTallies, stepFor, withConflicts, withMyVote } from "./eventState";
-import type { EventFacts, EventPatchPush } from "./facts";
+import { Link, useMatches } from "@remix-run/react";
+import {
+  type ReactNode,
+  Suspense,
+  createContext,
+  lazy,
+  useCallback,
+  useContext,
+  useEffect,
+  useMemo,
+  useRef,
+  useState,
+} from "react";
+import type { GoingUpdate, TallyUpdate } from "./contract";
+import {
+  type LiveEvent,
+  applyEventPatch,
+  applyGoing,
+  applyTallies,
+  stepFor,
+  withConflicts,
+  withMyGoing,
+  withMyVote,
+} from "./eventState";
+import type { EventFacts, EventPatchPush, GoingCount, GoingMark } from "./facts";
 import { OUTBOX_EVENT, readEventOutbox, unsentCount, unsentText } from "./outbox";
 import type { ClientSocket } from "./socket.client";
-import { type AckedListener, useOutboxSender } from "./useOutboxSender";
+import type { AckedListener } from "./useOutboxSender";
+
+/** Loaded when needed: something queued for this event, or a session page (where notes are taken). */
+const OutboxSender = lazy(() => import("./OutboxSender"));
+/** The session page's route id (app/routes/e.$slug.s.$sessionId.tsx). */
+const SESSION_ROUTE = "routes/e.$slug.s.$sessionId";
 
 export type LiveState = "connecting" | "live" | "reconnecting" | "offline";
 
@@ -18,6 +43,8 @@ interface LiveValue {
   event: LiveEvent | null;
   /** Record this viewer's own acknowledged vote (its ack is the only news of it). */
   setMyVote(pitchId: string, voted: boolean): void;
+  /** Record this viewer's own "I'm going" marks and the session's counts from an ack. */
+  setMyGoing(marks: GoingMark[], counts?: { pitchId: string; counts: GoingCount }): void;
   /** Called after each applied push (the organiser console reloads its own data). */
   onPatch(listener: () => void): () => void;
   /** Called when the outbox sender got an item acknowledged (its own page shows it at once, editable). */
@@ -30,6 +57,7 @@ const LiveContext = createContext<LiveValue>({
   socket: null,
   event: null,
   setMyVote: () => {},
+  setMyGoing: () => {},
   onPatch: () => () => {},
   onAcked: () => () => {},
 });
@@ -175,8 +203,8 @@ export function LiveChannel({
         void import("./facts");
         if (result.version !== eventRef.current.facts.version) {
           refetch(jitter(GAP_JITTER_MS));
-        } else if (result.tallies) {
-          commit({ ...eventRef.current, tallies: result.tallies });
+        } else {
+          commit({ ...eventRef.current, tallies: result.tallies ?? eventRef.current.tallies, going: result.going });
         }
       });
     };
@@ -216,6 +244,19 @@ export function LiveChannel({
       const current = eventRef.current;
       commit({ ...current, personal: { ...current.personal, mentions: count } });
     };
+    const onInvitations = ({ count }: { count: number }) => {
+      const current = eventRef.current;
+      commit({ ...current, personal: { ...current.personal, invitations: count } });
+    };
+    const onGoing = (update: GoingUpdate) => {
+      if (update.eventId !== eventRef.current.facts.eventId) return;
+      commit({ ...eventRef.current, going: applyGoing(eventRef.current.going, update.counts) });
+    };
+    const onMyGoing = (update: { eventId: string; marks: GoingMark[] }) => {
+      const current = eventRef.current;
+      if (update.eventId !== current.facts.eventId) return;
+      commit({ ...current, personal: withMyGoing(current.personal, update.marks) });
+    };
     const onOffline = () => setState("offline");
     // Back online: the old connection may be half-open and never say so. Start a fresh one and rejoin.
     const onOnline = () => {
@@ -233,6 +274,9 @@ export function LiveChannel({
       active.on("event:patch", onPatch);
       active.on("votes:tallies", onTallies);
       active.on("mentions:count", onMentions);
+      active.on("cohost:invitations", onInvitations);
+      active.on("going:counts", onGoing);
+      active.on("going:mine", onMyGoing);
       active.on("grid:conflicts", onConflicts);
       window.addEventListener("offline", onOffline);
       window.addEventListener("online", onOnline);
@@ -253,6 +297,9 @@ export function LiveChannel({
         active.off("event:patch", onPatch);
         active.off("votes:tallies", onTallies);
         active.off("mentions:count", onMentions);
+        active.off("cohost:invitations", onInvitations);
+        active.off("going:counts", onGoing);
+        active.off("going:mine", onMyGoing);
         active.off("grid:conflicts", onConflicts);
       }
     };
@@ -265,7 +312,33 @@ export function LiveChannel({
     socket?.disconnect().connect();
   }, [identityKey, socket]);
 
-  const { onAcked } = useOutboxSender(slug, socket, state === "live");
+  // The outbox sender, once needed: on a session page, or as soon as anything of this event is queued.
+  const onSessionPage = useMatches().some((m) => m.id === SESSION_ROUTE);
+  // Never during hydration (a lazy component there suspends a boundary the server did not render): after it.
+  const [senderNeeded, setSenderNeeded] = useState(false);
+  useEffect(() => {
+    if (senderNeeded) return;
+    const check = () => {
+      if (onSessionPage || readEventOutbox(slug).length > 0) setSenderNeeded(true);
+    };
+    check();
+    window.addEventListener(OUTBOX_EVENT, check);
+    window.addEventListener("storage", check);
+    return () => {
+      window.removeEventListener(OUTBOX_EVENT, check);
+      window.removeEventListener("storage", check);
+    };
+  }, [slug, onSessionPage, senderNeeded]);
+  const ackedListeners = useRef(new Set<AckedListener>());
+  const onAcked = useCallback((listener: AckedListener) => {
+    ackedListeners.current.add(listener);
+    return () => {
+      ackedListeners.current.delete(listener);
+    };
+  }, []);
+  const acked = useCallback<AckedListener>((item, sent) => {
+    for (const listener of ackedListeners.current) listener(item, sent);
+  }, []);
 
   const value = useMemo<LiveValue>(
     () => ({
@@ -280,6 +353,15 @@ export function LiveChannel({
         eventRef.current = { ...current, personal };
         setEvent(eventRef.current);
       },
+      setMyGoing(marks, counts) {
+        const current = eventRef.current;
+        eventRef.current = {
+          ...current,
+          personal: withMyGoing(current.personal, marks),
+          going: counts ? applyGoing(current.going, { [counts.pitchId]: counts.counts }) : current.going,
+        };
+        setEvent(eventRef.current);
+      },
       onPatch(listener) {
         patchListeners.current.add(listener);
         return () => patchListeners.current.delete(listener);
@@ -288,7 +370,16 @@ export function LiveChannel({
     }),
     [state, epoch, socket, event, onAcked],
   );
-  return <LiveContext.Provider value={value}>{children}</LiveContext.Provider>;
+  return (
+    <LiveContext.Provider value={value}>
+      {children}
+      {senderNeeded ? (
+        <Suspense fallback={null}>
+          <OutboxSender slug={slug} socket={socket} live={state === "live"} onAcked={acked} />
+        </Suspense>
+      ) : null}
+    </LiveContext.Provider>
+  );
 }
 
 const labels: Record<LiveState, string> = {
@@ -325,6 +416,18 @@ export function UnsentNotes({ slug }: { slug: string }) {
     <span className="unsent" role="status" aria-live="polite">
       {count > 0 ? unsentText(count) : ""}
     </span>
+  );
+}
+
+/** "Co-host invitations (N)": on every page of the event for someone invited to co-host, until they answer. */
+export function InvitationsLink({ slug }: { slug: string }) {
+  const { event } = useLive();
+  const count = event?.personal.invitations ?? 0;
+  if (!event?.personal.attendee || count === 0) return null;
+  return (
+    <Link className="mentions-link" to={`/e/${slug}/me#invitations`}>
+      Co-host invitations ({count})
+    </Link>
   );
 }
 

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import type { ConflictFact, EventPatchPush } from "./facts";
+import type { ConflictFact, EventPatchPush, GoingCount, GoingMark } from "./facts";
 
 /**
  * The typed real-time contract shared by the server (hub.server.ts) and the
@@ -29,6 +29,14 @@ export interface JoinedEvent {
   version: number;
   /** Current vote counts, or null while a blind vote hides them from this socket. */
   tallies: Record<string, number> | null;
+  /** Current "I'm going" counts (they may have moved while the client was away). */
+  going: Record<string, GoingCount>;
+}
+
+/** Coalesced "I'm going" counts: the latest of each session that changed since the last tick. */
+export interface GoingUpdate {
+  eventId: string;
+  counts: Record<string, GoingCount>;
 }
 
 export interface ServerToClientEvents {
@@ -42,6 +50,11 @@ export interface ServerToClientEvents {
    * version the page holds (not a new version: attendees, who may not see them, get nothing).
    */
   "grid:conflicts": (update: { eventId: string; version: number; conflicts: ConflictFact[] }) => void;
+  /** How many co-host invitations wait for this attendee's answer (their own sockets only). */
+  "cohost:invitations": (update: { count: number }) => void;
+  "going:counts": (update: GoingUpdate) => void;
+  /** This attendee's own "I'm going" marks (their own sockets only), e.g. after moving up from a waiting list. */
+  "going:mine": (update: { eventId: string; marks: GoingMark[] }) => void;
   /** How many notes name this attendee (sent to that attendee's own sockets only). */
   "mentions:count": (update: { count: number }) => void;
   /** A session's Chatham House rule or lock changed; `items` (all shown items) when names may have changed. */
@@ -109,6 +122,18 @@ export interface ClientToServerEvents {
   ) => void;
   "event:join": (payload: JoinEventPayload, ack: (result: Ack<JoinedEvent>) => void) => void;
   "vote:set": (payload: SetVotePayload, ack: (result: Ack<VoteResult>) => void) => void;
+  /** Mark (going: true) or unmark a placed session; the wanted state, so retries are harmless. */
+  "going:set": (payload: SetGoingPayload, ack: (result: Ack<GoingResultAck>) => void) => void;
+}
+
+export const setGoingPayload = z.object({ pitchId: z.string().min(1).max(64), going: z.boolean() });
+export type SetGoingPayload = z.infer<typeof setGoingPayload>;
+
+export interface GoingResultAck {
+  pitchId: string;
+  status: "going" | "waiting" | null;
+  mine: GoingMark[];
+  counts: GoingCount;
 }
 
 export type InterServerEvents = Record<string, never>;

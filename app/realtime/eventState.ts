@@ -1,6 +1,15 @@
 import { unmetNeeds } from "../domain/features";
 import { orderPitches, talliesVisible, votesLeft } from "../domain/voting";
-import type { EventFacts, EventPatch, EventSnapshot, PersonalFacts, PitchFact, Tallies } from "./facts";
+import type {
+  EventFacts,
+  EventPatch,
+  EventSnapshot,
+  GoingCount,
+  GoingMark,
+  PersonalFacts,
+  PitchFact,
+  Tallies,
+} from "./facts";
 
 /**
  * The page's copy of an event, kept by pushes: pure functions, shared by the
@@ -66,7 +75,9 @@ export function applyPersonal(personal: PersonalFacts, patch: EventPatch): Perso
   ] as string[];
   // A hidden pitch may come back, still the pitcher's: only a merge ends "mine" (views show present pitches only).
   const myPitches = personal.myPitches.filter((id) => !mergedInto.has(id));
-  return { ...personal, myVotes, myPitches };
+  // A co-host's own list: pitches that left or merged away are no longer theirs to edit.
+  const coHosting = personal.coHosting.filter((id) => !gone.has(id) && !mergedInto.has(id));
+  return { ...personal, myVotes, myPitches, coHosting };
 }
 
 /** One push applied to the whole page state. */
@@ -80,8 +91,19 @@ export function applyEventPatch(event: LiveEvent, patch: EventPatch, version: nu
   return {
     facts: applyPatch(event.facts, patch, version),
     tallies,
+    going: event.going,
     personal: applyPersonal(event.personal, patch),
   };
+}
+
+/** Coalesced "I'm going" counts: the latest of each session that changed. */
+export function applyGoing(current: Record<string, GoingCount>, update: Record<string, GoingCount>) {
+  return { ...current, ...update };
+}
+
+/** This viewer's own marks, after their ack or a push to their own sockets. */
+export function withMyGoing(personal: PersonalFacts, marks: GoingMark[]): PersonalFacts {
+  return { ...personal, myGoing: marks };
 }
 
 /** Organisers, during a blind vote: conflicts worked out again at the version the page holds. */
@@ -121,7 +143,10 @@ export interface BoardPitch {
   descriptionHtml: string;
   tags: string[];
   pitcherName: string | null;
+  coHostNames: string[];
   mine: boolean;
+  /** The pitcher or an accepted co-host: may edit it. */
+  canEdit: boolean;
   voted: boolean;
   /** Null while a blind vote hides tallies from this viewer. */
   votes: number | null;
@@ -140,6 +165,7 @@ export function boardView(event: LiveEvent): Board {
   const visible = showsTallies(event);
   const myVotes = new Set(personal.myVotes);
   const mine = new Set(personal.myPitches);
+  const coHosting = new Set(personal.coHosting);
   const open = facts.pitches.filter((p) => p.status === "open");
   const ordered = orderPitches(
     open.map((p) => ({ ...p, votes: countOf(event, p.id) })),
@@ -154,7 +180,9 @@ export function boardView(event: LiveEvent): Board {
       descriptionHtml: p.descriptionHtml,
       tags: p.tags,
       pitcherName: p.pitcherName,
+      coHostNames: p.coHostNames,
       mine: mine.has(p.id),
+      canEdit: mine.has(p.id) || coHosting.has(p.id),
       voted: myVotes.has(p.id),
       votes: visible ? p.votes : null,
     })),
@@ -182,8 +210,18 @@ export interface GridCell {
   span: number;
   title: string;
   pitcherName: string | null;
+  coHostNames: string[];
   votes: number | null;
   myVote: boolean;
+  /** "I'm going" counts and cap, and this viewer's own place (going, waiting or none). */
+  going: GoingCount;
+  goingCap: number | null;
+  myGoing: GoingMark["status"] | null;
+}
+
+/** A session's "I'm going" counts (none marked yet: zero). */
+export function goingOf(event: LiveEvent, pitchId: string): GoingCount {
+  return event.going[pitchId] ?? { going: 0, waiting: 0 };
 }
 
 /** The grid page: cells, what is not scheduled yet, and the conflicts this viewer may see. */
@@ -191,6 +229,7 @@ export function gridViewOf(event: LiveEvent) {
   const { facts, personal } = event;
   const visible = showsTallies(event);
   const myVotes = new Set(personal.myVotes);
+  const myGoing = new Map(personal.myGoing.map((m) => [m.pitchId, m.status]));
   const open = new Map(facts.pitches.filter((p) => p.status === "open").map((p) => [p.id, p]));
   const placed = new Set<string>();
   const cells: GridCell[] = [];
@@ -202,8 +241,12 @@ export function gridViewOf(event: LiveEvent) {
       ...c,
       title: p.title,
       pitcherName: p.pitcherName,
+      coHostNames: p.coHostNames,
       votes: visible ? countOf(event, p.id) : null,
       myVote: myVotes.has(p.id),
+      going: goingOf(event, p.id),
+      goingCap: p.goingCap,
+      myGoing: myGoing.get(p.id) ?? null,
     });
   }
   const unplaced = [...open.values()]
@@ -221,4 +264,15 @@ export function gridViewOf(event: LiveEvent) {
     // By votes only where this viewer may see them: a blind vote's ranking must not leak through the order.
     .sort((a, b) => (b.votes ?? 0) - (a.votes ?? 0) || a.title.localeCompare(b.title));
   return { rooms: facts.rooms, slots: facts.slots, cells, unplaced, conflicts: facts.conflicts };
+}
+
+/**
+ * "My sessions": the placed sessions this viewer marked "I'm going" (a place
+ * or a waiting one); until they mark any, the ones they voted for.
+ */
+export function mySessionsOf<C extends { myVote: boolean; myGoing: GoingMark["status"] | null }>(
+  cells: readonly C[],
+): { cells: C[]; basis: "going" | "votes" } {
+  const going = cells.filter((c) => c.myGoing !== null);
+  return going.length ? { cells: going, basis: "going" } : { cells: cells.filter((c) => c.myVote), basis: "votes" };
 }

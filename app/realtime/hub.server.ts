@@ -1,10 +1,12 @@
+import { RateLimiterMemory, RateLimiterRes } from "rate-limiter-flexible";
 import type { Server, Socket } from "socket.io";
 import { ZodError } from "zod";
 import { type Trust, clientAddress } from "../http.server";
 import type { Publisher, ServiceContext } from "../services/context.server";
 import { ServiceError, isServiceError } from "../services/errors";
 import { addItem, checkWatch } from "../services/capture.server";
-import { talliesFor } from "../services/facts.server";
+import { goingFor, talliesFor } from "../services/facts.server";
+import { setGoing } from "../services/going.server";
 import { setVote } from "../services/pitches.server";
 import type { Viewer } from "../services/viewer.server";
 import {
@@ -19,8 +21,10 @@ import {
   organiserRoom,
   sessionRoom,
   watchSessionPayload,
+  setGoingPayload,
   setVotePayload,
 } from "./contract";
+import type { GoingCount } from "./facts";
 import { socketViewers } from "./socketViewers.server";
 
 export type IoServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
@@ -38,6 +42,7 @@ type Audience = "everyone" | "organisers";
  */
 export function createPublisher(io: IoServer): Publisher & { flush(): void; close(): void } {
   const pending = new Map<string, { eventId: string; audience: Audience; tallies: Map<string, number> }>();
+  const pendingGoing = new Map<string, Map<string, GoingCount>>();
   let timer: NodeJS.Timeout | null = null;
   let lastFlush = Number.NEGATIVE_INFINITY;
 
@@ -50,6 +55,18 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
       io.to(room).emit("votes:tallies", { eventId, tallies: Object.fromEntries(tallies) });
     }
     pending.clear();
+    for (const [eventId, counts] of pendingGoing)
+      io.to(eventRoom(eventId)).emit("going:counts", { eventId, counts: Object.fromEntries(counts) });
+    pendingGoing.clear();
+  }
+
+  /** Throttled, leading edge: a lone change goes out at once, a burst at most once a tick. */
+  function schedule() {
+    const wait = lastFlush + TALLY_TICK_MS - performance.now();
+    // Due now: send from here. A timer would wait behind every queued command (in a burst of
+    // 2,000 votes one client got 3 tally messages in 2.85 s), while each vote passes through here.
+    if (wait <= 0) flush();
+    else timer ??= setTimeout(flush, wait);
   }
 
   return {
@@ -64,6 +81,21 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
     },
     mentions(attendeeId, count) {
       io.to(attendeeRoom(attendeeId)).emit("mentions:count", { count });
+    },
+    coHostInvitations(attendeeId, count) {
+      io.to(attendeeRoom(attendeeId)).emit("cohost:invitations", { count });
+    },
+    myGoing(attendeeId, eventId, marks) {
+      io.to(attendeeRoom(attendeeId)).emit("going:mine", { eventId, marks });
+    },
+    goingCount(eventId, pitchId, counts) {
+      let entry = pendingGoing.get(eventId);
+      if (!entry) {
+        entry = new Map();
+        pendingGoing.set(eventId, entry);
+      }
+      entry.set(pitchId, counts);
+      schedule();
     },
     sessionState(state) {
       io.to(sessionRoom(state.pitchId)).emit("session:state", state);
@@ -86,18 +118,14 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
         pending.set(key, entry);
       }
       entry.tallies.set(pitchId, votes);
-      // Throttled, leading edge: a lone vote goes out at once, a burst at most once a tick.
-      const wait = lastFlush + TALLY_TICK_MS - performance.now();
-      // Due now: send from here. A timer would wait behind every queued command (in a burst of
-      // 2,000 votes one client got 3 tally messages in 2.85 s), while each vote passes through here.
-      if (wait <= 0) flush();
-      else timer ??= setTimeout(flush, wait);
+      schedule();
     },
     flush,
     close() {
       if (timer) clearTimeout(timer);
       timer = null;
       pending.clear();
+      pendingGoing.clear();
     },
   };
 }
@@ -110,6 +138,10 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
  * command reads the event's current row from the event cache
  * (socketViewers.server.ts).
  */
+/** At most this many event:join and session:watch commands per connection in NAVIGATION_WINDOW_S seconds. */
+export const NAVIGATIONS_PER_WINDOW = 20;
+const NAVIGATION_WINDOW_S = 10;
+
 export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: Trust }): void {
   io.use((socket, next) => {
     socket.data.cookieHeader = socket.handshake.headers.cookie ?? "";
@@ -120,6 +152,28 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
   });
 
   const viewers = socketViewers(io, ctx, (pitchId) => announcePresence(pitchId));
+
+  /**
+   * Joins and watches one connection may make: a person moving between pages
+   * and reconnecting, never a script (1,922 watches in 20 s once sent 384,000
+   * presence messages: issue 10, hole 10). Each also costs a point of the
+   * address's write budget, so many connections from one address share it.
+   * vote:set and item:add are limited by their services, as over HTTP.
+   */
+  const navigations = new RateLimiterMemory({ points: NAVIGATIONS_PER_WINDOW, duration: NAVIGATION_WINDOW_S });
+  async function limitNavigation(socket: IoSocket): Promise<void> {
+    try {
+      await navigations.consume(socket.id);
+    } catch (error) {
+      if (!(error instanceof RateLimiterRes)) throw error;
+      const seconds = Math.max(1, Math.ceil(error.msBeforeNext / 1000));
+      throw new ServiceError(
+        "rate_limited",
+        `Slow down: too many page changes on this connection. Try again in ${seconds} s.`,
+      );
+    }
+    await ctx.limiter.consume({ ip: socket.data.ip });
+  }
 
   /** Who is asking: resolved at "event:join" and kept on the socket, with the event's current row. */
   async function viewerOf(socket: IoSocket, slug: string): Promise<Viewer> {
@@ -172,6 +226,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
       "event:join",
       command("event:join", async (payload) => {
         const { slug } = joinEventPayload.parse(payload);
+        await limitNavigation(socket);
         const viewer = await viewers.resolve(socket, slug);
         if (!viewer.hasAccess) throw new ServiceError("forbidden", "This event is private: enter its passcode first.");
         for (const room of socket.rooms) {
@@ -191,6 +246,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
           // A client holding another version refetches its snapshot; counts may have moved while it was away.
           version: viewer.event.version,
           tallies: talliesFor(ctx, viewer.event, viewer.isOrganiser),
+          going: goingFor(ctx, viewer.event.id),
         };
       }),
     );
@@ -200,6 +256,7 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
       command("session:watch", async (payload) => {
         const { pitchId } = watchSessionPayload.parse(payload);
         if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) first.");
+        await limitNavigation(socket);
         const session = checkWatch(ctx, await viewerOf(socket, socket.data.slug), pitchId);
         for (const room of socket.rooms) {
           if (room.startsWith("session:") && room !== sessionRoom(pitchId)) {
@@ -226,6 +283,15 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
         const input = setVotePayload.parse(payload);
         if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) before voting.");
         return setVote(ctx, await viewerOf(socket, socket.data.slug), input);
+      }),
+    );
+
+    socket.on(
+      "going:set",
+      command("going:set", async (payload) => {
+        const input = setGoingPayload.parse(payload);
+        if (!socket.data.slug) throw new ServiceError("forbidden", "Join the event (event:join) first.");
+        return setGoing(ctx, await viewerOf(socket, socket.data.slug), input);
       }),
     );
   });

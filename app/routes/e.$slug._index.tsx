@@ -154,6 +154,12 @@ export default function EventPage() {
       </section>
 
       <VenueOverview rooms={rooms} slots={slots} />
+      {joined ? (
+        <p>
+          <Link to={`/e/${event.slug}/calendar`}>Subscribe</Link>{" "}
+          <span className="muted">to the schedule or your own sessions in your phone's calendar</span>
+        </p>
+      ) : null}
     </main>
   );
 }

@@ -5,6 +5,7 @@ import { useLive } from "../realtime/LiveChannel";
 import QRCode from "qrcode";
 import { z } from "zod";
 import { AnnouncementPanel } from "../components/admin/AnnouncementPanel";
+import { BurstsPanel } from "../components/admin/BurstsPanel";
 import { Checklist, DayPanel } from "../components/admin/DayPanel";
 import { EventDetailsPanel } from "../components/admin/EventDetailsPanel";
 import { timeZoneList } from "../domain/timeZones";
@@ -16,6 +17,7 @@ import { SlotsPanel } from "../components/admin/SlotsPanel";
 import { VotingPanel } from "../components/admin/VotingPanel";
 import {
   announcementSchema,
+  burstSchema,
   editRoomFormSchema,
   editSlotSchema,
   eventDetailsSchema,
@@ -28,6 +30,7 @@ import {
 } from "../schemas/event";
 import { hidePitchSchema, mergePitchesSchema, pitchIdSchema } from "../schemas/pitch";
 import { hidePitch, mergePitches, moderationList, unhidePitch } from "../services/pitches.server";
+import { removeBurstVotes, voteBursts } from "../services/bursts.server";
 import {
   announce,
   claimOrganiser,
@@ -115,6 +118,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     })),
     placed: counts,
     moderation: moderationList(context, viewer),
+    bursts: voteBursts(context, viewer),
   };
 }
 
@@ -197,6 +201,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         const { votes } = await mergePitches(context, viewer, v);
         return `Merged. The kept pitch now has ${votes} vote${votes === 1 ? "" : "s"}.`;
       });
+    case "remove-burst":
+      return handleForm(formData, intent, burstSchema, async (v) => {
+        const { votes, attendees } = await removeBurstVotes(context, viewer, v);
+        return `Removed ${votes} vote${votes === 1 ? "" : "s"} of ${attendees} attendee${attendees === 1 ? "" : "s"}.`;
+      });
     default:
       throw new Response("Unknown action.", { status: 400 });
   }
@@ -270,6 +279,7 @@ export default function Admin() {
           hideReply={replyFor(actionData, "hide-pitch")}
           mergeReply={replyFor(actionData, "merge-pitches")}
         />
+        <BurstsPanel bursts={data.bursts} timeZone={data.event.timeZone} reply={replyFor(actionData, "remove-burst")} />
         <PasscodePanel hasPasscode={data.event.hasPasscode} reply={replyFor(actionData, "set-passcode")} />
       </div>
     </main>

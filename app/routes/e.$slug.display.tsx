@@ -1,7 +1,7 @@
 import type { LoaderFunctionArgs, MetaFunction } from "@remix-run/node";
 import { useLoaderData } from "@remix-run/react";
 import QRCode from "qrcode";
-import { useEffect, useState } from "react";
+import { Fragment, useEffect, useState } from "react";
 import { Announcement } from "../components/Announcement";
 import { localNow, nowAndNext } from "../domain/clock";
 import { cellsBySlot, lastSlotId } from "../domain/spans";
@@ -58,13 +58,18 @@ export default function Display() {
   const bySlot = cellsBySlot(cells, slots);
   const endOf = new Map(slots.map((s) => [s.id, s.localEnd]));
 
-  const block = (heading: "Now" | "Next", slot: SlotFact | null) => {
-    // A long session shows in every slot it covers, with when it ends.
-    const inSlot = slot
+  // A long session shows in every slot it covers, with when it ends.
+  const inSlot = (slot: SlotFact | null) =>
+    slot
       ? [...(bySlot.get(slot.id) ?? [])].sort(
           (a, b) => (order.get(a.cell.roomId) ?? 0) - (order.get(b.cell.roomId) ?? 0),
         )
       : [];
+  // A real venue (five rooms or more) gets the compact layout: Now and Next side by side, a line per room.
+  const dense = Math.max(inSlot(current).length, inSlot(next).length) > 4;
+
+  const block = (heading: "Now" | "Next", slot: SlotFact | null) => {
+    const sessions = inSlot(slot);
     return (
       <section className="display-block" aria-labelledby={`display-${heading}`}>
         <h2 id={`display-${heading}`}>
@@ -76,11 +81,11 @@ export default function Display() {
           <p className="display-empty">
             {heading === "Now" ? "Nothing is running right now." : "Nothing more is scheduled today."}
           </p>
-        ) : slot.kind === "break" ? null : inSlot.length === 0 ? (
+        ) : slot.kind === "break" ? null : sessions.length === 0 ? (
           <p className="display-empty">To be decided: watch this space.</p>
         ) : (
           <ul className="display-list">
-            {inSlot.map(({ cell: c, continues }) => {
+            {sessions.map(({ cell: c, continues }) => {
               const link = pitchLink.get(c.pitchId) ?? (slot.kind === "plenary" ? null : roomLink.get(c.roomId));
               return (
                 <li key={c.pitchId}>
@@ -110,7 +115,7 @@ export default function Display() {
   };
 
   return (
-    <main id="main" className="display">
+    <main id="main" className={dense ? "display is-dense" : "display"}>
       <header className="display-head">
         <h1>{name}</h1>
         <p className="display-clock">
@@ -129,7 +134,23 @@ export default function Display() {
           <p>
             Pitch, vote and take notes:
             <br />
-            <strong className="display-link">{attendeeLink.replace(/^https?:\/\//, "")}</strong>
+            <strong className="display-link">
+              {/* Line breaks after a slash, not inside the host name. */}
+              {attendeeLink
+                .replace(/^https?:\/\//, "")
+                .split("/")
+                .map((part, i, all) => (
+                  // biome-ignore lint/suspicious/noArrayIndexKey: the parts of one fixed string
+                  <Fragment key={i}>
+                    {part}
+                    {i < all.length - 1 ? (
+                      <>
+                        /<wbr />
+                      </>
+                    ) : null}
+                  </Fragment>
+                ))}
+            </strong>
           </p>
         </aside>
       </div>

@@ -6,15 +6,17 @@ import { noJsMenus } from "../components/grid/SessionMenu";
 import { SuggestionPanel, type SuggestionView } from "../components/grid/SuggestionPanel";
 import { localNow, nowAndNext } from "../domain/clock";
 import { lastSlotId } from "../domain/spans";
-import { formatRange } from "../domain/timeSlots";
+import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
-import { gridViewOf } from "../realtime/eventState";
+import { gridViewOf, mySessionsOf } from "../realtime/eventState";
 import { applySuggestion, placePitch, setPinned, suggestionFor, unplacePitch } from "../services/grid.server";
 import { isServiceError, statusOf } from "../services/errors";
 import { asResponse, requireViewer } from "../services/request.server";
 import { handleCommand } from "../utils/forms.server";
 
 const DndBoard = lazy(() => import("../components/grid/DndBoard"));
+/** Where the organiser's grid offers drag and drop: a mouse or pen, or a screen as wide as the table layout. */
+const DRAG_AND_DROP_MEDIA = "(pointer: fine), (min-width: 600px)";
 
 export const meta: MetaFunction = () => [{ title: "Schedule · Unconf" }];
 
@@ -27,9 +29,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-/** The grid follows pushes; a vote elsewhere never reloads it. */
+/** The grid follows pushes; a vote or an "I'm going" elsewhere never reloads it. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "vote" ? false : defaultShouldRevalidate;
+  formData?.get("intent") === "vote" || formData?.get("intent") === "going" ? false : defaultShouldRevalidate;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
@@ -81,8 +83,16 @@ export default function GridPage() {
     | undefined;
   const now = useEventClock(timeZone, initialNow);
   const { now: nowSlot, next: nextSlot } = nowAndNext(grid.slots, now);
-  const [hydrated, setHydrated] = useState(false);
-  useEffect(() => setHydrated(true), []);
+  // Drag and drop (dnd-kit, about 15 KB gzipped) is loaded only where it is used: a fine pointer or a wide screen.
+  // Organiser phones place sessions with the Schedule dialog and never download it (issue 9: page weight).
+  const [dragAndDrop, setDragAndDrop] = useState(false);
+  useEffect(() => {
+    const query = window.matchMedia(DRAG_AND_DROP_MEDIA);
+    const update = () => setDragAndDrop(query.matches);
+    update();
+    query.addEventListener("change", update);
+    return () => query.removeEventListener("change", update);
+  }, []);
   const boardProps = {
     slug,
     eventName,
@@ -100,7 +110,7 @@ export default function GridPage() {
     ...grid.cells.map((c) => [c.pitchId, c.title]),
     ...grid.unplaced.map((p) => [p.id, p.title]),
   ]);
-  const mine = grid.cells.filter((c) => c.myVote);
+  const { cells: mine, basis: mineBasis } = mySessionsOf(grid.cells);
   const slotById = new Map(grid.slots.map((s) => [s.id, s]));
   const roomById = new Map(grid.rooms.map((r) => [r.id, r]));
   const suggestion = actionData?.intent === "suggest" && actionData.suggestion ? actionData.suggestion : null;
@@ -130,7 +140,7 @@ export default function GridPage() {
             </>
           ) : null}
         </p>
-      ) : isOrganiser && hydrated ? (
+      ) : isOrganiser && dragAndDrop ? (
         <Suspense fallback={<GridBoard {...boardProps} />}>
           <DndBoard {...boardProps} />
         </Suspense>
@@ -154,6 +164,11 @@ export default function GridPage() {
       {joined ? (
         <section className="card" aria-labelledby="mine-heading">
           <h2 id="mine-heading">My sessions</h2>
+          <p className="muted">
+            {mineBasis === "going"
+              ? "The sessions you marked “I'm going”."
+              : "The sessions you voted for, until you mark “I'm going” on any."}
+          </p>
           {mine.length === 0 ? (
             <p className="muted">None of the sessions you voted for is scheduled yet.</p>
           ) : (
@@ -174,7 +189,8 @@ export default function GridPage() {
                         {slot
                           ? formatRange({ localStart: slot.localStart, localEnd: last?.localEnd ?? slot.localEnd })
                           : ""}
-                        , {slot?.kind === "plenary" ? "all rooms" : roomById.get(c.roomId)?.name}
+                        , {slot ? placeLabel(slot, roomById.get(c.roomId)?.name ?? "") : ""}
+                        {c.myGoing === "waiting" ? " (waiting list)" : ""}
                       </span>
                     </li>
                   );
@@ -183,6 +199,10 @@ export default function GridPage() {
           )}
           <p>
             <a href={`/e/${slug}/my-sessions.ics`}>Add my sessions to my calendar (.ics)</a>
+          </p>
+          <p>
+            <Link to={`/e/${slug}/calendar`}>Subscribe</Link>{" "}
+            <span className="muted">(a private link your phone's calendar follows as sessions change)</span>
           </p>
         </section>
       ) : null}

@@ -6,6 +6,7 @@ import { formatRange } from "../domain/timeSlots";
 import { kindLabels } from "../schemas/kinds";
 import { myAvailability, setAvailability } from "../services/availability.server";
 import { myMentions, setMentionConsent } from "../services/capture.server";
+import { myCoHostInvitations, respondCoHost } from "../services/coHosts.server";
 import { isServiceError, statusOf } from "../services/errors";
 import { requireViewer } from "../services/request.server";
 
@@ -18,6 +19,7 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     joined: viewer.attendee !== null,
     mentions: viewer.attendee ? myMentions(context, viewer) : [],
     availability: viewer.attendee ? myAvailability(context, viewer) : [],
+    invitations: viewer.attendee ? myCoHostInvitations(context, viewer) : [],
   };
 }
 
@@ -34,12 +36,68 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
         notice: n === 0 ? "Saved: you can make every slot." : `Saved: you cannot make ${n} slot${n === 1 ? "" : "s"}.`,
       };
     }
+    if (form.intent === "cohost") return { error: undefined, notice: await respondCoHost(context, viewer, form) };
     await setMentionConsent(context, viewer, form);
     return { error: undefined };
   } catch (error) {
     if (!isServiceError(error)) throw error;
     return data({ error: error.message }, { status: statusOf[error.kind] });
   }
+}
+
+type Invitation = ReturnType<typeof useLoaderData<typeof loader>>["invitations"][number];
+
+/** One co-host invitation: only the invited person answers it, and may step down later. */
+function InvitationCard({ slug, invitation }: { slug: string; invitation: Invitation }) {
+  const fetcher = useFetcher<typeof action>();
+  const pending = fetcher.formData?.get("choice");
+  const status = pending === "accept" ? "accepted" : pending === "decline" ? "declined" : invitation.status;
+  const headingId = `invitation-${invitation.pitchId}`;
+  return (
+    <article className="card mention" aria-labelledby={headingId}>
+      <h3 id={headingId}>
+        <Link to={`/e/${slug}/s/${invitation.pitchId}`}>{invitation.title}</Link>
+      </h3>
+      <p className="muted">
+        {invitation.pitcherName ? `${invitation.pitcherName} asks` : "The pitcher asks"} you to co-host this session.
+      </p>
+      <p role="status">
+        {status === "accepted"
+          ? "You co-host this session: your name shows with it, and you can edit it."
+          : status === "declined"
+            ? "You declined: your name does not show with this session."
+            : "Not answered yet: nobody else sees this invitation."}
+      </p>
+      <fetcher.Form method="post" className="row">
+        <input type="hidden" name="intent" value="cohost" />
+        <input type="hidden" name="pitchId" value={invitation.pitchId} />
+        <button
+          type="submit"
+          name="choice"
+          value="accept"
+          aria-pressed={status === "accepted"}
+          aria-label={`Accept co-hosting ${invitation.title}`}
+        >
+          Accept
+        </button>
+        <button
+          type="submit"
+          name="choice"
+          value="decline"
+          className="secondary"
+          aria-pressed={status === "declined"}
+          aria-label={`Decline co-hosting ${invitation.title}`}
+        >
+          Decline
+        </button>
+      </fetcher.Form>
+      {fetcher.state === "idle" && fetcher.data?.error ? (
+        <p className="form-error" role="alert">
+          {fetcher.data.error}
+        </p>
+      ) : null}
+    </article>
+  );
 }
 
 type Mention = ReturnType<typeof useLoaderData<typeof loader>>["mentions"][number];
@@ -131,7 +189,7 @@ function Availability({ slots }: { slots: AvailabilityRow[] }) {
 }
 
 export default function YourMentions() {
-  const { slug, joined, mentions, availability } = useLoaderData<typeof loader>();
+  const { slug, joined, mentions, availability, invitations } = useLoaderData<typeof loader>();
   return (
     <main id="main" className="page">
       <h1>Your mentions</h1>
@@ -148,6 +206,14 @@ export default function YourMentions() {
       ) : (
         mentions.map((mention) => <MentionCard key={mention.id} slug={slug} mention={mention} />)
       )}
+      {invitations.length ? (
+        <section id="invitations" aria-labelledby="invitations-heading">
+          <h2 id="invitations-heading">Co-host invitations</h2>
+          {invitations.map((invitation) => (
+            <InvitationCard key={invitation.pitchId} slug={slug} invitation={invitation} />
+          ))}
+        </section>
+      ) : null}
       {joined ? <Availability slots={availability} /> : null}
     </main>
   );

@@ -1,14 +1,17 @@
 import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, data } from "@remix-run/node";
-import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
+import { Form, Link, type ShouldRevalidateFunction, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
+import { GoingButton } from "../components/pitches/GoingButton";
+import { goingText } from "../domain/going";
+import { hostsLine } from "../domain/hosts";
 import { ItemList } from "../components/capture/ItemList";
 import { LockedDraft } from "../components/capture/LockedDraft";
 import { featureLabel } from "../domain/features";
 import { lastSlotId } from "../domain/spans";
-import { formatRange } from "../domain/timeSlots";
+import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
-import type { LiveEvent } from "../realtime/eventState";
+import { type LiveEvent, goingOf } from "../realtime/eventState";
 import { useCapture } from "../realtime/useCapture";
 import {
   addItem,
@@ -19,6 +22,8 @@ import {
   setChathamHouse,
   setNotesLocked,
 } from "../services/capture.server";
+import { setGoing, setGoingCap } from "../services/going.server";
+import { isServiceError, statusOf } from "../services/errors";
 import { newId } from "../services/ids.server";
 import { asResponse, requireViewer } from "../services/request.server";
 import { handleCommand } from "../utils/forms.server";
@@ -41,6 +46,10 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
     throw asResponse(error);
   }
 }
+
+/** An "I'm going" answer carries all it changes (counts travel as pushes): the notes are not reloaded for it. */
+export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
+  formData?.get("intent") === "going" ? false : defaultShouldRevalidate;
 
 export async function action({ request, params, context }: ActionFunctionArgs) {
   const viewer = await requireViewer(context, request, params.slug);
@@ -65,6 +74,15 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return handleCommand(intent, () => hideItem(context, viewer, form));
     case "chatham":
       return handleCommand(intent, () => setChathamHouse(context, viewer, { pitchId, on: form.on ?? "false" }));
+    case "going":
+      try {
+        return { intent, error: undefined, ...(await setGoing(context, viewer, { pitchId, going: form.going })) };
+      } catch (error) {
+        if (!isServiceError(error)) throw error;
+        return data({ intent, error: error.message }, { status: statusOf[error.kind] });
+      }
+    case "going-cap":
+      return handleCommand(intent, () => setGoingCap(context, viewer, { pitchId, cap: form.cap }));
     case "lock":
     case "unlock":
       return handleCommand(intent, () => setNotesLocked(context, viewer, { pitchId, locked: intent === "lock" }));
@@ -124,11 +142,19 @@ function liveFacts(live: LiveEvent, loaded: { id: string }) {
     span: pitch.span,
     title: pitch.title,
     pitcherName: pitch.pitcherName,
+    coHostNames: pitch.coHostNames,
+    goingCap: pitch.goingCap,
     descriptionHtml: pitch.descriptionHtml,
     mergedIntoId: pitch.mergedIntoId,
     where:
       slot && room
-        ? { room: room.name, localStart: slot.localStart, localEnd: (last ?? slot).localEnd, kind: slot.kind }
+        ? {
+            room: room.name,
+            localStart: slot.localStart,
+            localEnd: (last ?? slot).localEnd,
+            kind: slot.kind,
+            label: slot.label,
+          }
         : null,
   };
 }
@@ -143,7 +169,14 @@ export default function SessionPage() {
     page.session.id,
     page.items,
   );
-  const session = { ...page.session, ...liveFacts(useLiveEvent(), page.session) };
+  const live = useLiveEvent();
+  const session = {
+    coHostNames: [] as string[],
+    goingCap: null as number | null,
+    ...page.session,
+    ...liveFacts(live, page.session),
+  };
+  const myGoing = live.personal.myGoing.find((m) => m.pitchId === session.id)?.status ?? null;
   const chathamHouse = pushedState?.chathamHouse ?? session.chathamHouse;
   const notesLocked = pushedState?.notesLocked ?? session.notesLocked;
   const canCapture = joined && !notesLocked && !session.mergedIntoId;
@@ -154,10 +187,10 @@ export default function SessionPage() {
         <h1 id="session-title">{session.title}</h1>
         <p className="muted">
           {session.where
-            ? `${formatRange(session.where)}, ${session.where.kind === "plenary" ? "all rooms" : session.where.room}`
+            ? `${formatRange(session.where)}, ${placeLabel(session.where, session.where.room)}`
             : "Not scheduled yet"}
           {" · "}
-          {session.pitcherName ? `Pitched by ${session.pitcherName}` : "Pitched anonymously"}
+          {hostsLine(session.pitcherName, session.coHostNames)}
           {viewers !== null ? ` · ${viewers} ${viewers === 1 ? "person" : "people"} viewing` : ""}
         </p>
         {session.remoteUrl ? (
@@ -181,6 +214,50 @@ export default function SessionPage() {
         ) : null}
       </article>
 
+      {session.where && !session.mergedIntoId ? (
+        <section className="going-bar" id="going" aria-label="I'm going">
+          {joined ? (
+            <GoingButton
+              slug={slug}
+              pitchId={session.id}
+              title={session.title}
+              status={myGoing}
+              counts={goingOf(live, session.id)}
+              cap={session.goingCap}
+            />
+          ) : (
+            <span className="going-count">{goingText(goingOf(live, session.id), session.goingCap)}</span>
+          )}
+          {live.personal.isOrganiser ? (
+            <Form method="post" className="inline-form going-cap">
+              <input type="hidden" name="intent" value="going-cap" />
+              <label htmlFor="going-cap">Going cap</label>
+              <input
+                id="going-cap"
+                name="cap"
+                type="number"
+                min={1}
+                inputMode="numeric"
+                defaultValue={session.goingCap ?? ""}
+                key={session.goingCap ?? "none"}
+                aria-describedby="going-cap-hint"
+              />
+              <button type="submit" className="small secondary">
+                Set cap
+              </button>
+              <span className="hint" id="going-cap-hint">
+                Empty for no cap. Later marks join a waiting list that moves up by itself.
+              </span>
+            </Form>
+          ) : null}
+        </section>
+      ) : null}
+
+      {actionData?.notice ? (
+        <p className="notice" role="status">
+          {actionData.notice}
+        </p>
+      ) : null}
       {actionData?.error ? (
         <p className="form-error" role="alert">
           {actionData.error}

@@ -11,7 +11,7 @@ import {
 } from "@remix-run/react";
 import { Announcement } from "../components/Announcement";
 import { PasscodeForm } from "../components/PasscodeForm";
-import { LiveChannel, LiveIndicator, MentionsLink, UnsentNotes } from "../realtime/LiveChannel";
+import { InvitationsLink, LiveChannel, LiveIndicator, MentionsLink, UnsentNotes } from "../realtime/LiveChannel";
 import { eventSnapshot } from "../services/facts.server";
 import { requireViewer } from "../services/request.server";
 
@@ -26,9 +26,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
   };
 }
 
-/** A vote's answer carries all it changes for the voter; nobody reloads the event for it. */
+/** A vote's (or an "I'm going") answer carries all it changes for the voter; nobody reloads the event for it. */
 export const shouldRevalidate: ShouldRevalidateFunction = ({ formData, defaultShouldRevalidate }) =>
-  formData?.get("intent") === "vote" ? false : defaultShouldRevalidate;
+  formData?.get("intent") === "vote" || formData?.get("intent") === "going" ? false : defaultShouldRevalidate;
 
 export const meta: MetaFunction<typeof loader> = ({ data }) => [
   { title: data ? `${data.event.name} · Unconf` : "Unconf" },
@@ -56,6 +56,7 @@ export default function EventLayout() {
           <LiveIndicator />
           <UnsentNotes slug={event.slug} />
           <MentionsLink slug={event.slug} />
+          <InvitationsLink slug={event.slug} />
           <nav className="site-nav" aria-label="Event">
             <ul>
               <li>

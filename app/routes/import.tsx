@@ -56,22 +56,21 @@ export async function action({ request, context }: ActionFunctionArgs) {
       const message = "Choose the export file (the .unconf.json from Exports), or paste its contents.";
       throw new ServiceError("invalid", message, { file: [message] });
     }
-    let parsed: unknown;
     try {
-      parsed = JSON.parse(source);
-    } catch (error) {
-      const message = `That is not a JSON file (${error instanceof Error ? error.message : "it does not parse"}).`;
-      throw new ServiceError("invalid", message, value.file ? { file: [message] } : { json: [message] });
-    }
-    try {
+      // Parsing, checking and rendering the file run in the worker thread (app/services/importCheck.ts).
       const { event, organiserKey } = await importEvent(
         context,
-        { file: parsed, passcode: value.passcode },
+        { source, passcode: value.passcode },
         { ip: context.clientIp },
       );
       cookie = await setIdentityEntry(context, request, "o", event.id, organiserKey);
       slug = event.slug;
     } catch (error) {
+      if (isServiceError(error) && error.fieldErrors.json && value.file) {
+        // A file that is not JSON: say so at the file field.
+        throw new ServiceError("invalid", error.message, { file: error.fieldErrors.json });
+      }
+      if (isServiceError(error) && error.fieldErrors.json) throw error;
       throw isServiceError(error) ? refusal(error) : error;
     }
   });

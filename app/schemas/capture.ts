@@ -1,17 +1,17 @@
 import { z } from "zod";
 import { idSchema } from "./event";
 import { type ItemKind, itemKinds } from "./kinds";
-import { limits } from "./limits";
+import { SINGLE_LINE, SINGLE_LINE_MESSAGE, limits } from "./limits";
 
 export { type ItemKind, itemKinds, kindLabels } from "./kinds";
 
 const flag = z.preprocess((v) => v === "on" || v === "true" || v === true, z.boolean());
-const optionalText = (max: number, label: string) =>
-  z
-    .string()
-    .max(max, `${label} can be at most ${max} characters.`)
+const optionalText = (max: number, label: string, singleLine = false) => {
+  const text = z.string().max(max, `${label} can be at most ${max} characters.`);
+  return (singleLine ? text.regex(SINGLE_LINE, SINGLE_LINE_MESSAGE) : text)
     .optional()
     .transform((v) => v?.trim() ?? "");
+};
 
 /** The fields a note-taker types; shared by adding and editing. */
 const itemFields = z.object({
@@ -22,7 +22,7 @@ const itemFields = z.object({
   blocker: optionalText(2000, "Blocker"),
   impact: optionalText(2000, "Impact"),
   helped: optionalText(2000, "What helped"),
-  saidBy: optionalText(80, "Said by"),
+  saidBy: optionalText(80, "Said by", true),
   saidByConsent: flag.default(false),
   /** The attendee picked from the "Said by" suggestions, if any. */
   mentionId: z

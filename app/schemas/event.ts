@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SINGLE_LINE, SINGLE_LINE_MESSAGE } from "./limits";
 import { FEATURES_MAX, FEATURE_MAX_LENGTH, normaliseFeature } from "../domain/features";
 
 /** Input schemas shared by forms (conform, in the browser too) and services. */
@@ -37,7 +38,8 @@ export const createEventSchema = z.object({
     .string({ required_error: "Give the event a name." })
     .trim()
     .min(1, "Give the event a name.")
-    .max(120, "The event name can be at most 120 characters."),
+    .max(120, "The event name can be at most 120 characters.")
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
   date: isoDate,
   timeZone: z
     .string({ required_error: "Choose a time zone." })
@@ -80,7 +82,8 @@ export const roomSchema = z.object({
     .string({ required_error: "Give the room a name." })
     .trim()
     .min(1, "Give the room a name.")
-    .max(60, "A room name can be at most 60 characters."),
+    .max(60, "A room name can be at most 60 characters.")
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
   capacity: z
     .number({ required_error: "Enter how many people fit in the room.", invalid_type_error: "Enter a whole number." })
     .int("Enter a whole number.")
@@ -96,7 +99,12 @@ export const timeSlotSchema = z.object({
   starts: clockTime,
   ends: clockTime,
   kind: z.enum(slotKinds, { errorMap: () => ({ message: "Choose sessions, break or plenary." }) }).default("sessions"),
-  label: z.string().trim().max(60, "A label can be at most 60 characters.").optional(),
+  label: z
+    .string()
+    .trim()
+    .max(60, "A label can be at most 60 characters.")
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE)
+    .optional(),
 });
 export type TimeSlotInput = z.infer<typeof timeSlotSchema>;
 
@@ -120,6 +128,8 @@ export const editSlotSchema = timeSlotSchema.extend({ slotId: idSchema });
 export const eventDetailsSchema = createEventSchema.pick({ name: true, date: true, timeZone: true });
 export const removeSlotSchema = z.object({ slotId: idSchema });
 
+/** The organiser console's "Remove these votes" for a suspicious burst (app/services/bursts.server.ts). */
+export const burstSchema = z.object({ burstId: z.string().min(1).max(200) });
 /**
  * A remote link (video call, stream, chat): https only, so a page never links
  * to javascript:, data: or a plain-text address. Empty means none (null).

@@ -1,7 +1,7 @@
 import { z } from "zod";
 import { overlaps } from "../domain/timeSlots";
 import { createEventSchema, isoDate, roomSchema, slotKinds, votingSettingsSchema } from "./event";
-import { limits } from "./limits";
+import { SINGLE_LINE, SINGLE_LINE_MESSAGE, importLimits as most, limits } from "./limits";
 
 /**
  * The whole-event file, /e/:slug/export.json, and what /import accepts. The
@@ -25,13 +25,14 @@ const personName = (max: number) =>
     .string()
     .trim()
     .min(1, "A name cannot be empty: use null when nobody is named.")
-    .max(max, `A name can be at most ${max} characters.`);
+    .max(max, `A name can be at most ${max} characters.`)
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE);
 
 const itemKinds = ["note", "tip", "blocker", "quote", "action"] as const;
 
 const storyPart = z
   .string()
-  .max(2000, "Blocker, impact and what helped can be at most 2000 characters each.")
+  .max(most.storyPart, `Blocker, impact and what helped can be at most ${most.storyPart} characters each.`)
   .nullable();
 
 export const fileItemSchema = z
@@ -63,13 +64,21 @@ export const fileSessionSchema = z
       .string()
       .trim()
       .min(1, "Every session needs a title.")
-      .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`),
+      .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`)
+      .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
     description: z
       .string()
       .max(limits.pitchDescription, `A description can be at most ${limits.pitchDescription} characters.`),
     tags: z
-      .array(z.string().trim().min(1, "A tag cannot be empty.").max(30, "Each tag can be at most 30 characters."))
-      .max(5, "At most 5 tags per session."),
+      .array(
+        z
+          .string()
+          .trim()
+          .min(1, "A tag cannot be empty.")
+          .max(most.tag, `Each tag can be at most ${most.tag} characters.`)
+          .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
+      )
+      .max(most.tagsPerSession, `At most ${most.tagsPerSession} tags per session.`),
     chathamHouse: z.boolean(),
     notesLocked: z.boolean(),
     pitcher: personName(limits.attendeeName).nullable(),
@@ -80,7 +89,9 @@ export const fileSessionSchema = z
       .object({ room: z.string().min(1), start: localDateTime, pinned: z.boolean() })
       .strict()
       .nullable(),
-    notes: z.array(fileItemSchema).max(5000, "At most 5000 notes per session."),
+    notes: z
+      .array(fileItemSchema)
+      .max(most.notesPerSession, `At most ${most.notesPerSession} notes per session (the import limit).`),
   })
   .strict();
 
@@ -89,7 +100,11 @@ export const fileSlotSchema = z
     start: localDateTime,
     end: localDateTime,
     kind: z.enum(slotKinds, { errorMap: () => ({ message: "A slot's kind must be sessions, break or plenary." }) }),
-    label: z.string().trim().max(limits.slotLabel, `A label can be at most ${limits.slotLabel} characters.`),
+    label: z
+      .string()
+      .trim()
+      .max(limits.slotLabel, `A label can be at most ${limits.slotLabel} characters.`)
+      .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
   })
   .strict();
 
@@ -116,11 +131,17 @@ export const eventFileSchema = z
         shufflePitches: z.boolean(),
       })
       .strict(),
-    rooms: z.array(roomSchema.strict()).max(200, "At most 200 rooms."),
-    timeSlots: z.array(fileSlotSchema).max(500, "At most 500 time slots."),
-    sessions: z.array(fileSessionSchema).max(2000, "At most 2000 sessions."),
+    rooms: z.array(roomSchema.strict()).max(most.rooms, `At most ${most.rooms} rooms (the import limit).`),
+    timeSlots: z.array(fileSlotSchema).max(most.timeSlots, `At most ${most.timeSlots} time slots (the import limit).`),
+    sessions: z.array(fileSessionSchema).max(most.sessions, `At most ${most.sessions} sessions (the import limit).`),
     /** Anonymous ballots: each one attendee's votes, as indexes into `sessions`. */
-    ballots: z.array(z.array(z.number().int().min(0)).max(2000)).max(50_000, "At most 50000 ballots."),
+    ballots: z
+      .array(
+        z
+          .array(z.number().int().min(0))
+          .max(most.votesPerBallot, `A ballot can hold at most ${most.votesPerBallot} votes (the import limit).`),
+      )
+      .max(most.ballots, `At most ${most.ballots} ballots (the import limit).`),
   })
   .strict()
   .superRefine((file, ctx) => {
@@ -190,8 +211,20 @@ export const eventFileSchema = z
       }
       taken.add(cell);
     });
-    if (itemCount > 100_000) {
-      ctx.addIssue({ code: "custom", path: ["sessions"], message: "At most 100000 notes in one event." });
+    if (itemCount > most.notesPerEvent) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["sessions"],
+        message: `At most ${most.notesPerEvent} notes in one event (the import limit); this file has ${itemCount}.`,
+      });
+    }
+    const voteCount = file.ballots.reduce((n, ballot) => n + ballot.length, 0);
+    if (voteCount > most.votes) {
+      ctx.addIssue({
+        code: "custom",
+        path: ["ballots"],
+        message: `At most ${most.votes} votes in one event (the import limit); this file has ${voteCount}.`,
+      });
     }
     const counts = new Array<number>(file.sessions.length).fill(0);
     file.ballots.forEach((ballot, b) => {

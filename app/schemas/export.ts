@@ -1,4 +1,5 @@
 import { z } from "zod";
+import { SINGLE_LINE, SINGLE_LINE_MESSAGE } from "./limits";
 
 /** The preview page's edits: what a blogger may change before downloading a post. */
 export const postEditsSchema = z.object({
@@ -6,7 +7,8 @@ export const postEditsSchema = z.object({
     .string({ required_error: "Give the post a title." })
     .trim()
     .min(1, "Give the post a title.")
-    .max(200, "A title can be at most 200 characters."),
+    .max(200, "A title can be at most 200 characters.")
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
   introduction: z
     .string()
     .max(10_000, "The introduction can be at most 10000 characters.")

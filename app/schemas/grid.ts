@@ -9,6 +9,8 @@ export const placeSchema = z.object({
   slotId: idSchema,
   /** When the target cell is taken by a placed session, swap the two instead of refusing. */
   swap: flag.default(false),
+  /** Whether a session placed afresh starts pinned ("Undo" after Unschedule puts the pin back too). */
+  pinned: flag.default(false),
 });
 
 export const unplaceSchema = z.object({ pitchId: idSchema });

@@ -1,5 +1,5 @@
 import { z } from "zod";
-import { limits } from "./limits";
+import { SINGLE_LINE, SINGLE_LINE_MESSAGE, limits } from "./limits";
 import { SPAN_MAX } from "../domain/spans";
 import { featureListSchema, idSchema, remoteUrlSchema } from "./event";
 
@@ -13,7 +13,7 @@ const tags = z.preprocess(
     return [...new Set(list.map((t) => (typeof t === "string" ? t.trim().toLowerCase() : t)).filter((t) => t !== ""))];
   },
   z
-    .array(z.string().max(30, "Each tag can be at most 30 characters."), {
+    .array(z.string().max(30, "Each tag can be at most 30 characters.").regex(SINGLE_LINE, SINGLE_LINE_MESSAGE), {
       invalid_type_error: "Separate tags with commas.",
     })
     .max(5, "At most 5 tags."),
@@ -24,7 +24,8 @@ export const pitchSchema = z.object({
     .string({ required_error: "Give your session a title." })
     .trim()
     .min(1, "Give your session a title.")
-    .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`),
+    .max(limits.pitchTitle, `A title can be at most ${limits.pitchTitle} characters.`)
+    .regex(SINGLE_LINE, SINGLE_LINE_MESSAGE),
   description: z
     .string()
     .max(limits.pitchDescription, `A description can be at most ${limits.pitchDescription} characters.`)

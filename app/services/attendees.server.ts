@@ -2,6 +2,7 @@ import { and, asc, eq, inArray, ne } from "drizzle-orm";
 import { type Attendee, attendees, pitches } from "../../db/schema";
 import { joinSchema } from "../schemas/attendee";
 import type { ServiceContext } from "./context.server";
+import { recordJoin } from "./bursts.server";
 import { nextVersion, publishChange } from "./facts.server";
 import { newId } from "./ids.server";
 import { validate } from "./validate";
@@ -18,11 +19,16 @@ export async function joinEvent(ctx: ServiceContext, viewer: Viewer, input: unkn
   if (!viewer.attendee) await ctx.limiter.consumeNewAttendee(viewer.ip);
   const current = viewer.attendee;
   if (!current) {
-    return ctx.db
-      .insert(attendees)
-      .values({ id: newId(), eventId: viewer.event.id, name: data.name, nameInWriteups: data.nameInWriteups })
-      .returning()
-      .get();
+    return ctx.db.transaction((tx) => {
+      const row = tx
+        .insert(attendees)
+        .values({ id: newId(), eventId: viewer.event.id, name: data.name, nameInWriteups: data.nameInWriteups })
+        .returning()
+        .get();
+      // Where from (a salted hash), so organisers can see a burst of joins and its votes.
+      recordJoin(tx, viewer.event.id, row.id, viewer.ip);
+      return row;
+    });
   }
   const { attendee, renamed, version } = ctx.db.transaction((tx) => {
     const row = tx

@@ -4,6 +4,7 @@ import { localToInstant } from "../domain/clock";
 import { icalZone, wallClock } from "../domain/export/icalZone";
 import { lastSlotId } from "../domain/spans";
 import { formatRange } from "../domain/timeSlots";
+import { mySessionsOf } from "../realtime/eventState";
 import type { ServiceContext } from "./context.server";
 import { gridView } from "./grid.server";
 import { type Viewer, requireAttendee } from "./viewer.server";
@@ -21,14 +22,36 @@ export interface CalendarEntry {
 }
 
 /**
- * An RFC 5545 calendar (ical-generator does the escaping and line folding).
+ * Text as iCalendar can carry it: line ends as LF (escaped as \n by the
+ * writer), and no other control character (a NUL, an escape, a lone CR ended
+ * properties early or broke parsers). Tabs stay.
+ */
+export function calendarText(value: string): string {
+  return value.replace(/\r\n|\r\u0085|[\r\u0085\u2028\u2029]/g, "\n").replace(/[^\P{Cc}\t\n]/gu, "");
+}
+
+/**
+ * The calendar's name on one line: ical-generator writes NAME and
+ * X-WR-CALNAME as given, and an event name with a line break added whole
+ * events to schedule.ics and my-sessions.ics (issue 10, hole 7). Line breaks
+ * become spaces rather than escapes, as many readers (ical.js among them) take
+ * X-WR-CALNAME without unescaping.
+ */
+function calendarName(value: string): string {
+  return calendarText(value).replace(/\n/g, " ");
+}
+
+/**
+ * An RFC 5545 calendar (ical-generator does the escaping and line folding of
+ * events' properties; the calendar's name is escaped here, and every text has
+ * its control characters removed first).
  * Times are written in the event's time zone (DTSTART;TZID=...) with its
  * VTIMEZONE block, and the zone is also named in X-WR-TIMEZONE; for a zone
  * without a known VTIMEZONE they are written in UTC, converted from the
  * event's wall clock.
  */
 export function buildCalendar(event: Pick<Event, "name" | "timeZone">, name: string, entries: CalendarEntry[]): string {
-  const calendar = ical({ name, prodId: { company: "Unconf", product: "Unconf", language: "EN" } });
+  const calendar = ical({ name: calendarName(name), prodId: { company: "Unconf", product: "Unconf", language: "EN" } });
   const zone = icalZone(event.timeZone);
   if (zone && entries.length === 0) {
     // Still one component (the zone), as RFC 5545 wants; ical-generator adds X-WR-TIMEZONE itself here.
@@ -45,10 +68,10 @@ export function buildCalendar(event: Pick<Event, "name" | "timeZone">, name: str
       start: at(entry.localStart),
       end: at(entry.localEnd),
       stamp: new Date(),
-      summary: entry.summary,
-      location: entry.location,
-      description: entry.description,
-      url: entry.url,
+      summary: calendarText(entry.summary),
+      location: calendarText(entry.location),
+      description: entry.description === undefined ? undefined : calendarText(entry.description),
+      url: entry.url === undefined ? undefined : calendarText(entry.url),
     });
   }
   return withConferences(calendar.toString(), entries);
@@ -101,30 +124,31 @@ function withConferences(ics: string, entries: readonly CalendarEntry[]): string
   return out.join("\r\n");
 }
 
-/** "My sessions": the scheduled sessions this attendee voted for. */
+/**
+ * "My sessions": the scheduled sessions this attendee marked "I'm going" (a
+ * waiting place included), or the ones they voted for while they marked none.
+ */
 export function myCalendar(ctx: Pick<ServiceContext, "db">, viewer: Viewer, origin: string): string {
   requireAttendee(viewer);
   const grid = gridView(ctx, viewer);
   const slots = new Map(grid.slots.map((s) => [s.id, s]));
   const rooms = new Map(grid.rooms.map((r) => [r.id, r]));
-  const entries = grid.cells
-    .filter((c) => c.myVote)
-    .flatMap((c): CalendarEntry[] => {
-      const slot = slots.get(c.slotId);
-      if (!slot) return [];
-      const last = slots.get(lastSlotId(grid.slots, c.slotId, c.span)) ?? slot;
-      const range = { localStart: slot.localStart, localEnd: last.localEnd };
-      return [
-        {
-          uid: `${c.pitchId}@${new URL(origin).host}`,
-          localStart: slot.localStart,
-          localEnd: last.localEnd,
-          summary: c.title,
-          location: slot.kind === "plenary" ? "All rooms" : (rooms.get(c.roomId)?.name ?? ""),
-          description: `${viewer.event.name}, ${formatRange(range)}`,
-          url: `${origin}/e/${viewer.event.slug}/s/${c.pitchId}`,
-        },
-      ];
-    });
+  const entries = mySessionsOf(grid.cells).cells.flatMap((c): CalendarEntry[] => {
+    const slot = slots.get(c.slotId);
+    if (!slot) return [];
+    const last = slots.get(lastSlotId(grid.slots, c.slotId, c.span)) ?? slot;
+    const range = { localStart: slot.localStart, localEnd: last.localEnd };
+    return [
+      {
+        uid: `${c.pitchId}@${new URL(origin).host}`,
+        localStart: slot.localStart,
+        localEnd: last.localEnd,
+        summary: c.title,
+        location: slot.kind === "plenary" ? "All rooms" : (rooms.get(c.roomId)?.name ?? ""),
+        description: `${viewer.event.name}, ${formatRange(range)}${c.myGoing === "waiting" ? " (you are on the waiting list)" : ""}`,
+        url: `${origin}/e/${viewer.event.slug}/s/${c.pitchId}`,
+      },
+    ];
+  });
   return buildCalendar(viewer.event, `${viewer.event.name}: my sessions`, entries);
 }

@@ -124,7 +124,13 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
     ? ctx.db.select().from(attendees).where(eq(attendees.id, pitch.attendeeId)).get()
     : undefined;
   const where = ctx.db
-    .select({ room: rooms.name, localStart: timeSlots.localStart, localEnd: timeSlots.localEnd, kind: timeSlots.kind })
+    .select({
+      room: rooms.name,
+      localStart: timeSlots.localStart,
+      localEnd: timeSlots.localEnd,
+      kind: timeSlots.kind,
+      label: timeSlots.label,
+    })
     .from(placements)
     .innerJoin(rooms, eq(rooms.id, placements.roomId))
     .innerJoin(timeSlots, eq(timeSlots.id, placements.slotId))

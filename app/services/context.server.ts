@@ -2,7 +2,7 @@ import type { Cookie } from "@remix-run/node";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
 import type { ItemView, SessionState } from "../realtime/contract";
-import type { ConflictFact, EventPatch } from "../realtime/facts";
+import type { ConflictFact, EventPatch, GoingCount, GoingMark } from "../realtime/facts";
 import type { EventCache } from "./eventCache.server";
 import type { FactsCache } from "./facts.server";
 import type { HeavyWork } from "./heavyWork.server";
@@ -17,6 +17,12 @@ export interface Publisher {
   organiserConflicts(eventId: string, version: number, conflicts: ConflictFact[]): void;
   /** How many notes now name this attendee: sent to their own sockets ("Your mentions (N)"). */
   mentions(attendeeId: string, count: number): void;
+  /** How many co-host invitations wait for this attendee: sent to their own sockets. */
+  coHostInvitations(attendeeId: string, count: number): void;
+  /** Coalesced like tallies: a session's "I'm going" counts, to everyone in the event. */
+  goingCount(eventId: string, pitchId: string, counts: GoingCount): void;
+  /** This attendee's own marks now (a waiting place moved up, or another tab changed them). */
+  myGoing(attendeeId: string, eventId: string, marks: GoingMark[]): void;
   /** A session's rule or lock changed: sent to that session's viewers. */
   sessionState(state: SessionState): void;
   /**

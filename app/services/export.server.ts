@@ -4,6 +4,7 @@ import {
   type Event,
   attendees,
   capturedItems,
+  coHosts,
   events,
   pitches,
   placements,
@@ -12,12 +13,12 @@ import {
   votes,
 } from "../../db/schema";
 import { exportName, speakerBasis, speakerName } from "../domain/attribution";
-import { NO_ITEM_HTML, renderMarkdown } from "../domain/markdown.server";
+import { NO_ITEM_HTML } from "../domain/markdown.server";
 import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
 import { coverage } from "../domain/spans";
 
-import { type EventFile, eventFileSchema } from "../schemas/eventFile";
+import type { EventFile } from "../schemas/eventFile";
 import { audit } from "./audit.server";
 import { type CalendarEntry, buildCalendar } from "./calendar.server";
 import type { ServiceContext } from "./context.server";
@@ -26,7 +27,7 @@ import { freeSlug } from "./events.server";
 
 import { hashSecret } from "./identity.server";
 import { newId, newSecretKey } from "./ids.server";
-import { validate } from "./validate";
+import { checkImport } from "./importCheck";
 import { type Viewer, requireAccess, requireOrganiser } from "./viewer.server";
 
 /**
@@ -124,6 +125,19 @@ export function readExportModel(
       .orderBy(asc(capturedItems.createdAt), sql`${capturedItems}.rowid`)
       .all();
 
+    // Accepted co-hosts only: an invitation names no one. Each is named by their own write-up choice.
+    const coHostsByPitch = new Map<string, Array<{ name: string; nameInWriteups: boolean }>>();
+    for (const row of tx
+      .select({ pitchId: coHosts.pitchId, name: attendees.name, nameInWriteups: attendees.nameInWriteups })
+      .from(coHosts)
+      .innerJoin(attendees, eq(attendees.id, coHosts.attendeeId))
+      .where(and(eq(coHosts.eventId, event.id), eq(coHosts.status, "accepted")))
+      .orderBy(asc(coHosts.respondedAt), asc(coHosts.attendeeId))
+      .all()) {
+      const list = coHostsByPitch.get(row.pitchId);
+      if (list) list.push(row);
+      else coHostsByPitch.set(row.pitchId, [row]);
+    }
     const roomById = new Map(roomRows.map((r) => [r.id, r]));
     const slotById = new Map(slotRows.map((s) => [s.id, s]));
     const placementByPitch = new Map(placementRows.map((p) => [p.pitchId, p]));
@@ -139,6 +153,12 @@ export function readExportModel(
       const authors: string[] = [];
       const pitcherName = exportName(pitcher, pitch);
       if (pitcherName) authors.push(pitcherName);
+      const coHostNames: string[] = [];
+      for (const person of coHostsByPitch.get(pitch.id) ?? []) {
+        const name = exportName(person, pitch);
+        if (name && !coHostNames.includes(name) && name !== pitcherName) coHostNames.push(name);
+        if (name && !authors.includes(name)) authors.push(name);
+      }
       for (const { item, author } of itemsByPitch.get(pitch.id) ?? []) {
         const authorName = exportName(author, pitch);
         if (authorName && !authors.includes(authorName)) authors.push(authorName);
@@ -175,6 +195,7 @@ export function readExportModel(
         // Its own link, else its room's (a plenary is in every room: its own only).
         remoteUrl: pitch.remoteUrl ?? (slot && slot.kind !== "plenary" ? (room?.remoteUrl ?? null) : null),
         pitcher: pitcherName,
+        coHosts: coHostNames,
         authors,
         createdAt: pitch.createdAt,
         placement:
@@ -268,38 +289,69 @@ export function scheduleCalendar(model: EventExport): string {
   return buildCalendar(model.event, model.event.name, scheduleEntries(model));
 }
 
-/** Creates a new event from a whole-event file; the caller becomes its organiser. */
+type Tx = Parameters<Parameters<ServiceContext["db"]["transaction"]>[0]>[0];
+
+/** How long one import transaction may hold the event loop before it gives way (ms). */
+const IMPORT_SLICE_MS = 20;
+
+const yieldToEventLoop = () => new Promise<void>((resolve) => setImmediate(resolve));
+
+/**
+ * Runs writes in order, as many per transaction as fit in IMPORT_SLICE_MS,
+ * with a turn of the event loop between transactions: the server keeps
+ * answering other requests while a large import is written.
+ */
+async function writeInSlices(db: ServiceContext["db"], steps: Array<(tx: Tx) => void>): Promise<void> {
+  let next = 0;
+  while (next < steps.length) {
+    await yieldToEventLoop();
+    const until = performance.now() + IMPORT_SLICE_MS;
+    db.transaction((tx) => {
+      do (steps[next++] as (tx: Tx) => void)(tx);
+      while (next < steps.length && performance.now() < until);
+    });
+  }
+}
+
+/**
+ * Creates a new event from a whole-event file; the caller becomes its organiser.
+ *
+ * A file is bounded (importLimits in app/schemas/limits.ts) and its checking
+ * and Markdown run in the worker thread (importCheck.ts), so what is left
+ * here is the writing, done in short transactions (writeInSlices). Nobody
+ * knows the new event's address until this returns; if a write fails, the
+ * event is deleted again (its rows go with it) and the error stands.
+ */
 export async function importEvent(
   ctx: ServiceContext,
-  input: { file: unknown; passcode?: string },
+  input: { file?: unknown; source?: string; passcode?: string },
   who: { ip: string },
 ): Promise<{ event: Event; organiserKey: string; file: EventFile }> {
   await ctx.limiter.consume({ ip: who.ip });
-  const file = validate(eventFileSchema, input.file);
+  const source = input.source ?? JSON.stringify(input.file ?? null);
+  const job = { kind: "import", source } as const;
+  const { file, rendered } = ctx.heavy ? await ctx.heavy.run(job) : checkImport(source);
   const passcode = input.passcode?.trim() || undefined;
   if (file.event.private && !passcode) {
     const message = "This event was private: give it a passcode, so it stays private here.";
     throw new ServiceError("invalid", message, { passcode: [message] });
   }
   const organiserKey = newSecretKey();
-  // Every description and note rendered once, now, as the app stores them, in a worker thread:
-  // a large file's Markdown takes seconds to render and must not stall the server meanwhile.
-  const sources = file.sessions.flatMap((session) => [
-    session.description,
-    ...session.notes.flatMap((note) => [note.text, note.blocker ?? "", note.impact ?? "", note.helped ?? ""]),
-  ]);
-  const rendered = ctx.heavy ? await ctx.heavy.run({ kind: "render", sources }) : sources.map(renderMarkdown);
   let at = 0;
   const take = () => rendered[at++] ?? "";
   const storedHtml = file.sessions.map((session) => ({
     description: take(),
     notes: session.notes.map(() => ({ text: take(), blocker: take(), impact: take(), helped: take() })),
   }));
-  const event = ctx.db.transaction((tx) => {
-    const created = tx
+
+  const eventId = newId();
+  let event: Event | undefined;
+  const steps: Array<(tx: Tx) => void> = [];
+  steps.push((tx) => {
+    event = tx
       .insert(events)
       .values({
-        id: newId(),
+        id: eventId,
         slug: freeSlug(tx, file.event.name),
         name: file.event.name,
         date: file.event.date,
@@ -314,41 +366,46 @@ export async function importEvent(
       })
       .returning()
       .get();
-    const eventId = created.id;
-
-    const roomIds = new Map<string, string>();
-    file.rooms.forEach((room, position) => {
-      const id = newId();
-      roomIds.set(room.name, id);
+  });
+  const roomIds = new Map<string, string>();
+  file.rooms.forEach((room, position) => {
+    const id = newId();
+    roomIds.set(room.name, id);
+    steps.push((tx) => {
       tx.insert(rooms).values({ id, eventId, name: room.name, capacity: room.capacity, position }).run();
     });
-    const slotIds = new Map<string, string>();
-    for (const slot of file.timeSlots) {
-      const id = newId();
-      slotIds.set(slot.start, id);
+  });
+  const slotIds = new Map<string, string>();
+  for (const slot of file.timeSlots) {
+    const id = newId();
+    slotIds.set(slot.start, id);
+    steps.push((tx) => {
       tx.insert(timeSlots)
         .values({ id, eventId, localStart: slot.start, localEnd: slot.end, kind: slot.kind, label: slot.label })
         .run();
-    }
-    // Named people (pitchers and note-takers who chose to be named) become attendees who keep that choice.
-    const people = new Map<string, string>();
-    const person = (name: string | null): string | null => {
-      if (!name) return null;
-      const known = people.get(name);
-      if (known) return known;
-      const id = newId();
-      tx.insert(attendees).values({ id, eventId, name, nameInWriteups: true }).run();
-      people.set(name, id);
-      return id;
-    };
-    const pitchIds = file.sessions.map((session, i) => {
-      const html = storedHtml[i];
-      const id = newId();
+    });
+  }
+  // Named people (pitchers and note-takers who chose to be named) become attendees who keep that choice.
+  const people = new Map<string, string>();
+  const person = (tx: Tx, name: string | null): string | null => {
+    if (!name) return null;
+    const known = people.get(name);
+    if (known) return known;
+    const id = newId();
+    tx.insert(attendees).values({ id, eventId, name, nameInWriteups: true }).run();
+    people.set(name, id);
+    return id;
+  };
+  const pitchIds = file.sessions.map(() => newId());
+  file.sessions.forEach((session, i) => {
+    const id = pitchIds[i] as string;
+    const html = storedHtml[i];
+    steps.push((tx) => {
       tx.insert(pitches)
         .values({
           id,
           eventId,
-          attendeeId: person(session.pitcher),
+          attendeeId: person(tx, session.pitcher),
           title: session.title,
           description: session.description,
           descriptionHtml: html?.description ?? "",
@@ -359,22 +416,21 @@ export async function importEvent(
           createdAt: session.createdAt,
         })
         .run();
-      if (session.placement) {
-        const roomId = roomIds.get(session.placement.room);
-        const slotId = slotIds.get(session.placement.start);
-        if (roomId && slotId) {
-          tx.insert(placements)
-            .values({ pitchId: id, eventId, roomId, slotId, pinned: session.placement.pinned })
-            .run();
-        }
+      const placement = session.placement;
+      const roomId = placement && roomIds.get(placement.room);
+      const slotId = placement && slotIds.get(placement.start);
+      if (placement && roomId && slotId) {
+        tx.insert(placements).values({ pitchId: id, eventId, roomId, slotId, pinned: placement.pinned }).run();
       }
-      session.notes.forEach((note, j) => {
+    });
+    session.notes.forEach((note, j) => {
+      steps.push((tx) => {
         tx.insert(capturedItems)
           .values({
             id: newId(),
             eventId,
             pitchId: id,
-            authorId: person(note.author),
+            authorId: person(tx, note.author),
             kind: note.kind,
             text: note.text,
             blocker: note.blocker,
@@ -387,24 +443,34 @@ export async function importEvent(
           })
           .run();
       });
-      return id;
     });
-    // Each ballot becomes one anonymous attendee with those votes.
-    for (const ballot of file.ballots) {
-      if (ballot.length === 0) continue;
+  });
+  // Each ballot becomes one anonymous attendee with those votes.
+  for (const ballot of file.ballots) {
+    if (ballot.length === 0) continue;
+    steps.push((tx) => {
       const voter = newId();
       tx.insert(attendees).values({ id: voter, eventId, name: "", nameInWriteups: false }).run();
-      for (const index of ballot) {
+      const cast = ballot.flatMap((index) => {
         const pitchId = pitchIds[index];
-        if (pitchId) tx.insert(votes).values({ eventId, pitchId, attendeeId: voter }).run();
-      }
-    }
+        return pitchId ? [{ eventId, pitchId, attendeeId: voter }] : [];
+      });
+      if (cast.length > 0) tx.insert(votes).values(cast).run();
+    });
+  }
+  steps.push((tx) => {
     audit(tx, {
       eventId,
       action: "event.import",
       detail: { name: file.event.name, sessions: file.sessions.length, rooms: file.rooms.length },
     });
-    return created;
   });
+  try {
+    await writeInSlices(ctx.db, steps);
+  } catch (error) {
+    if (event) ctx.db.delete(events).where(eq(events.id, eventId)).run();
+    throw error;
+  }
+  if (!event) throw new Error("The imported event was not written.");
   return { event, organiserKey, file };
 }

@@ -5,6 +5,7 @@ import { talliesVisible } from "../domain/voting";
 import type {
   ConflictFact,
   EventFacts,
+  GoingCount,
   EventPatch,
   EventSnapshot,
   PersonalFacts,
@@ -15,6 +16,8 @@ import type {
 import type { Tx } from "./audit.server";
 import type { ServiceContext } from "./context.server";
 import { mentionCount } from "./capture.server";
+import { coHostNames, coHostedPitchIds, invitationCount } from "./coHosts.server";
+import { goingCountRows, myGoingMarks } from "./going.server";
 import { gridFacts } from "./grid.server";
 import { listRooms, listTimeSlots } from "./venue.server";
 import type { Viewer } from "./viewer.server";
@@ -73,12 +76,15 @@ function pitchRows(db: Db, eventId: string, ids?: readonly string[]) {
 
 /** Open and merged pitches as facts; `ids` narrows to those (the others are gone or unknown). */
 export function pitchFacts(db: Db, eventId: string, ids?: readonly string[]): PitchFact[] {
+  const coHosts = coHostNames(db, eventId, ids);
   return pitchRows(db, eventId, ids).map(({ pitch, pitcher }) => ({
     id: pitch.id,
     title: pitch.title,
     descriptionHtml: pitch.descriptionHtml,
     tags: pitch.tags,
     pitcherName: displayName(pitcher),
+    coHostNames: coHosts.get(pitch.id) ?? [],
+    goingCap: pitch.goingCap,
     status: pitch.status as "open" | "merged",
     mergedIntoId: pitch.status === "merged" ? pitch.mergedIntoId : null,
     createdAt: pitch.createdAt,
@@ -171,9 +177,15 @@ export const CONFLICT_CHECK_MS = 1000;
  * only state allowed in process memory): the facts per event at their
  * version, and the vote counts, kept current by each committed vote.
  */
-export function createFactsCache() {
+export function createFactsCache(
+  options: {
+    /** After each build: the server logs it (`snapshotBuilds`, read by the live benchmark's reconnect storms). */
+    onBuild?: (eventId: string, version: number, builds: number) => void;
+  } = {},
+) {
   const facts = new Map<string, Built>();
   const tallies = new Map<string, Map<string, number>>();
+  const going = new Map<string, Map<string, GoingCount>>();
   const conflictChecks = new Map<string, ReturnType<typeof setTimeout>>();
   let builds = 0;
   return {
@@ -222,6 +234,7 @@ export function createFactsCache() {
       const built = buildFacts(db, eventId);
       builds++;
       facts.set(eventId, built);
+      options.onBuild?.(eventId, built.version, builds);
       return built;
     },
     tallies(db: Db, eventId: string): Map<string, number> {
@@ -235,6 +248,18 @@ export function createFactsCache() {
     /** After a committed vote: the pitch's new count. */
     setTally(eventId: string, pitchId: string, votes: number): void {
       tallies.get(eventId)?.set(pitchId, votes);
+    },
+    /** "I'm going" counts, kept current by each committed mark like the tallies. */
+    going(db: Db, eventId: string): Map<string, GoingCount> {
+      let map = going.get(eventId);
+      if (!map) {
+        map = goingCountRows(db, eventId);
+        going.set(eventId, map);
+      }
+      return map;
+    },
+    setGoingCount(eventId: string, pitchId: string, counts: GoingCount): void {
+      going.get(eventId)?.set(pitchId, counts);
     },
     /** After a write that moves or releases votes in bulk (hide, merge, import). */
     dropTallies(eventId: string): void {
@@ -256,7 +281,17 @@ export function talliesFor(ctx: Pick<ServiceContext, "db" | "facts">, event: Eve
 
 export function personalFacts(ctx: Pick<ServiceContext, "db">, viewer: Viewer): PersonalFacts {
   const attendee = viewer.attendee;
-  if (!attendee) return { isOrganiser: viewer.isOrganiser, attendee: null, myVotes: [], myPitches: [], mentions: 0 };
+  if (!attendee)
+    return {
+      isOrganiser: viewer.isOrganiser,
+      attendee: null,
+      myVotes: [],
+      myPitches: [],
+      mentions: 0,
+      coHosting: [],
+      invitations: 0,
+      myGoing: [],
+    };
   return {
     isOrganiser: viewer.isOrganiser,
     attendee: { id: attendee.id, name: attendee.name, nameInWriteups: attendee.nameInWriteups },
@@ -280,7 +315,15 @@ export function personalFacts(ctx: Pick<ServiceContext, "db">, viewer: Viewer): 
       .all()
       .map((r) => r.id),
     mentions: mentionCount(ctx, viewer.event.id, attendee.id),
+    coHosting: coHostedPitchIds(ctx.db, viewer.event.id, attendee.id),
+    invitations: invitationCount(ctx.db, viewer.event.id, attendee.id),
+    myGoing: myGoingMarks(ctx.db, viewer.event.id, attendee.id),
   };
+}
+
+/** "I'm going" counts as a plain object (public: no vote is revealed by them). */
+export function goingFor(ctx: Pick<ServiceContext, "db" | "facts">, eventId: string): Record<string, GoingCount> {
+  return Object.fromEntries(ctx.facts.going(ctx.db, eventId));
 }
 
 /** First loads, reconnects and version gaps: the shared facts plus this viewer's own part. */
@@ -291,6 +334,7 @@ export function eventSnapshot(ctx: Pick<ServiceContext, "db" | "facts">, viewer:
   return {
     facts: viewer.isOrganiser ? built.organiser : built.attendee,
     tallies: talliesFor(ctx, event as Event, viewer.isOrganiser),
+    going: goingFor(ctx, viewer.event.id),
     personal: personalFacts(ctx, viewer),
   };
 }

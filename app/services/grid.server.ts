@@ -4,6 +4,8 @@ import {
   type Placement,
   type TimeSlot,
   attendees,
+  coHosts,
+  going,
   pitches,
   placements,
   rooms,
@@ -22,6 +24,7 @@ import {
   findConflicts,
   scoreGrid,
 } from "../domain/grid";
+import { hostsByPitch } from "../domain/hosts";
 import { type Coverage, coverage, slotsText } from "../domain/spans";
 import { formatTime } from "../domain/timeSlots";
 import { talliesVisible } from "../domain/voting";
@@ -41,15 +44,6 @@ import { type Viewer, requireAccess, requireOrganiser } from "./viewer.server";
 type Db = Tx | ServiceContext["db"];
 
 type NamedPitch = GridPitch & { title: string; pitcherName: string | null; span: number; needs: string[] };
-
-/**
- * The attendees who host a pitch: for now its pitcher. Co-hosts join here
- * (`hostsOf(pitch, coHosts)` from app/domain/), and every rule that reads
- * hosts (clashes, availability, the scheduler) follows.
- */
-function hostIdsOf(pitch: { attendeeId: string | null }): string[] {
-  return pitch.attendeeId ? [pitch.attendeeId] : [];
-}
 
 function openPitches(db: Db, eventId: string): NamedPitch[] {
   const rows = db
@@ -77,11 +71,29 @@ function openPitches(db: Db, eventId: string): NamedPitch[] {
     if (list) list.push(v.attendeeId);
     else voters.set(v.pitchId, [v.attendeeId]);
   }
+  const hosts = hostsByPitch(
+    rows.map((r) => ({ id: r.id, attendeeId: r.attendeeId })),
+    db
+      .select({ pitchId: coHosts.pitchId, attendeeId: coHosts.attendeeId, status: coHosts.status })
+      .from(coHosts)
+      .where(and(eq(coHosts.eventId, eventId), eq(coHosts.status, "accepted")))
+      .all(),
+  );
+  const goingCounts = new Map(
+    db
+      .select({ pitchId: going.pitchId, n: count() })
+      .from(going)
+      .where(and(eq(going.eventId, eventId), eq(going.status, "going")))
+      .groupBy(going.pitchId)
+      .all()
+      .map((r) => [r.pitchId, r.n]),
+  );
   return rows.map((r) => ({
     id: r.id,
     title: r.title,
     pitcherId: r.attendeeId,
-    hostIds: hostIdsOf(r),
+    hostIds: hosts.get(r.id) ?? [],
+    going: goingCounts.get(r.id) ?? 0,
     pitcherName: displayName(r.pitcher),
     voters: voters.get(r.id) ?? [],
     votes: voters.get(r.id)?.length ?? 0,
@@ -145,6 +157,8 @@ export interface GridCellView {
   pitcherName: string | null;
   votes: number | null;
   myVote: boolean;
+  /** This viewer's "I'm going" place in it, if any. */
+  myGoing: "going" | "waiting" | null;
 }
 
 export type ConflictView = ConflictFact;
@@ -216,7 +230,7 @@ function describe(
         slotId: conflict.slotId,
         pitchIds: [conflict.pitchId],
         label: "Over capacity",
-        message: `${t(conflict.pitchId)} has ${conflict.votes} votes but ${roomNames.get(conflict.roomId)} seats ${conflict.capacity}.`,
+        message: `${t(conflict.pitchId)} has ${conflict.votes} ${conflict.basis === "going" ? "going" : "votes"} but ${roomNames.get(conflict.roomId)} seats ${conflict.capacity}.`,
       };
     case "voter-clash":
       return {
@@ -301,6 +315,16 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   const me = viewer.attendee?.id;
   const byId = new Map(pitchList.map((p) => [p.id, p]));
   const placedIds = new Set(cells.map((c) => c.pitchId));
+  const myGoing = new Map(
+    me
+      ? ctx.db
+          .select({ pitchId: going.pitchId, status: going.status })
+          .from(going)
+          .where(and(eq(going.eventId, event.id), eq(going.attendeeId, me)))
+          .all()
+          .map((r) => [r.pitchId, r.status] as const)
+      : [],
+  );
   // While a blind vote is open, conflicts that reveal votes (counts, shared voters) stay with organisers.
   const conflicts = gridFacts(ctx.db, event.id).conflicts.filter(
     (c) =>
@@ -324,6 +348,7 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
           pitcherName: p.pitcherName,
           votes: showVotes ? p.votes : null,
           myVote: me ? p.voters.includes(me) : false,
+          myGoing: myGoing.get(c.pitchId) ?? null,
         };
       }),
     unplaced: pitchList
@@ -492,7 +517,9 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
         if (current) {
           tx.update(placements).set({ roomId: room.id, slotId: slot.id }).where(eq(placements.pitchId, pitch.id)).run();
         } else {
-          tx.insert(placements).values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id }).run();
+          tx.insert(placements)
+            .values({ pitchId: pitch.id, eventId, roomId: room.id, slotId: slot.id, pinned: data.pinned })
+            .run();
         }
         audit(tx, {
           eventId,

@@ -17,6 +17,7 @@ import { renderMarkdown } from "../domain/markdown.server";
 import { SessionStories } from "../components/capture/SessionStories";
 import { readEventStories } from "./capture.server";
 import { ServiceError } from "./errors";
+import { type CheckedImport, checkImport } from "./importCheck";
 import { readExportModel, scheduleCalendar } from "./export.server";
 
 /**
@@ -124,7 +125,13 @@ export interface RenderJob {
   sources: string[];
 }
 
-export type HeavyJob = ExportJob | PreviewJob | StoriesJob | SuggestJob | RenderJob;
+/** An event file's text, parsed, checked and its Markdown rendered (app/services/importCheck.ts). */
+export interface ImportJob {
+  kind: "import";
+  source: string;
+}
+
+export type HeavyJob = ExportJob | PreviewJob | StoriesJob | SuggestJob | RenderJob | ImportJob;
 
 export interface HeavyOutputs {
   export: ExportOutput;
@@ -132,6 +139,7 @@ export interface HeavyOutputs {
   stories: StoriesOutput[];
   suggest: SuggestOutput;
   render: string[];
+  import: CheckedImport;
 }
 
 export type HeavyOutput<J extends HeavyJob> = HeavyOutputs[J["kind"]];
@@ -266,6 +274,8 @@ export function runHeavyJob<J extends HeavyJob>(db: ReadDb, job: J): HeavyOutput
       return suggest(job) as HeavyOutput<J>;
     case "render":
       return job.sources.map((source) => renderMarkdown(source)) as HeavyOutput<J>;
+    case "import":
+      return checkImport(job.source) as HeavyOutput<J>;
     default:
       throw new Error(`Unknown job ${(job as { kind: string }).kind}`);
   }

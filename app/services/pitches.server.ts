@@ -1,5 +1,5 @@
 import { and, asc, count, eq, inArray, sql } from "drizzle-orm";
-import { type Pitch, capturedItems, pitches, placements, rooms, votes } from "../../db/schema";
+import { type Event, type Pitch, capturedItems, pitches, placements, rooms, votes } from "../../db/schema";
 import { isStandardFeature } from "../domain/features";
 import { renderMarkdown } from "../domain/markdown.server";
 import { checkVote, mergedVoters, talliesVisible, votesLeft } from "../domain/voting";
@@ -13,13 +13,14 @@ import {
 } from "../schemas/pitch";
 import type { Db } from "../../db/client";
 import { type Tx, audit } from "./audit.server";
+import { editablePitch } from "./coHosts.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { nextVersion, publishChange } from "./facts.server";
 import { newId } from "./ids.server";
 import { immediateTransaction, prepared } from "./prepared.server";
 import { validate } from "./validate";
-import { type Viewer, requireAttendee, requireOrganiser } from "./viewer.server";
+import { type Viewer, findEventById, requireAttendee, requireOrganiser } from "./viewer.server";
 
 /** Pitching, voting and moderating pitches: every write goes through one function here. */
 
@@ -32,16 +33,21 @@ const voteStatements = (db: Db) => ({
     .from(pitches)
     .where(and(eq(pitches.id, P("pitchId")), eq(pitches.eventId, P("eventId"))))
     .prepare(),
-  vote: db
-    .select({ pitchId: votes.pitchId })
-    .from(votes)
-    .where(and(eq(votes.pitchId, P("pitchId")), eq(votes.attendeeId, P("attendeeId"))))
+  /** A vote's checks read only the pitch's status (the full row carries its description twice). */
+  pitchStatus: db
+    .select({ status: pitches.status })
+    .from(pitches)
+    .where(and(eq(pitches.id, P("pitchId")), eq(pitches.eventId, P("eventId"))))
     .prepare(),
-  used: db
-    .select({ n: count() })
+  /** The attendee's votes in one read: how many count against the budget (open pitches), and whether this one is cast. */
+  mine: db
+    .select({
+      used: sql<number>`coalesce(sum(${pitches.status} = 'open'), 0)`,
+      has: sql<number>`coalesce(max(${votes.pitchId} = ${P("pitchId")}), 0)`,
+    })
     .from(votes)
     .innerJoin(pitches, eq(pitches.id, votes.pitchId))
-    .where(and(eq(votes.eventId, P("eventId")), eq(votes.attendeeId, P("attendeeId")), eq(pitches.status, "open")))
+    .where(and(eq(votes.eventId, P("eventId")), eq(votes.attendeeId, P("attendeeId"))))
     .prepare(),
   tally: db
     .select({ n: count() })
@@ -60,10 +66,6 @@ const voteStatements = (db: Db) => ({
 
 // The helpers below take the connection: inside a transaction their statements are part of it.
 
-function usedVotes(db: Db, eventId: string, attendeeId: string): number {
-  return prepared(db, voteStatements).used.get({ eventId, attendeeId })?.n ?? 0;
-}
-
 function tallyOf(db: Db, pitchId: string): number {
   return prepared(db, voteStatements).tally.get({ pitchId })?.n ?? 0;
 }
@@ -74,16 +76,9 @@ function findPitch(db: Db, eventId: string, pitchId: string): Pitch {
   return pitch;
 }
 
-export function getOwnPitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
-  const attendee = requireAttendee(viewer);
-  const pitch = findPitch(ctx.db, viewer.event.id, pitchId);
-  if (pitch.attendeeId !== attendee.id) {
-    throw new ServiceError("forbidden", "Only the person who pitched this session can change it.");
-  }
-  if (pitch.status !== "open") {
-    throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
-  }
-  return pitch;
+/** The pitch as its edit page shows it: for its pitcher and accepted co-hosts only. */
+export function getEditablePitch(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pitchId: string): Pitch {
+  return editablePitch(ctx.db, viewer, pitchId);
 }
 
 /**
@@ -164,11 +159,8 @@ export async function editPitch(ctx: ServiceContext, viewer: Viewer, input: unkn
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(editPitchSchema, input);
   const updated = ctx.db.transaction((tx) => {
-    const pitch = findPitch(ctx.db, viewer.event.id, data.pitchId);
-    if (pitch.attendeeId !== attendee.id)
-      throw new ServiceError("forbidden", "Only the person who pitched this session can edit it.");
-    if (pitch.status !== "open")
-      throw new ServiceError("conflict", "This pitch was withdrawn, hidden or merged and can no longer be edited.");
+    // The pitcher or an accepted co-host (coHosts.server.ts holds the rule).
+    const pitch = editablePitch(tx, viewer, data.pitchId);
     checkNeeds(tx, viewer.event.id, data.needs);
     if (data.span !== pitch.span && tx.select().from(placements).where(eq(placements.pitchId, pitch.id)).get()) {
       const message = `“${pitch.title}” is on the grid: ask the organisers to unschedule it before changing how many slots it takes.`;
@@ -223,9 +215,12 @@ export async function withdrawPitch(ctx: ServiceContext, viewer: Viewer, input: 
 }
 
 /**
- * Casts or takes back a vote. The wanted state is given (not a toggle), the
- * budget is checked inside an immediate transaction, and the new tally goes
- * out on the next coalesced tick.
+ * Casts or takes back a vote: the one write path for the vote form and the
+ * socket's `vote:set`. The wanted state is given (not a toggle). The vote
+ * joins the group commit (`commitVotes`): every vote queued in the same turn
+ * of the event loop is applied in order in ONE immediate transaction, each
+ * checked against the budget as if alone; the answer comes after that
+ * commit, and the new tallies go out on the next coalesced tick.
  */
 export async function setVote(
   ctx: ServiceContext,
@@ -235,46 +230,148 @@ export async function setVote(
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const { pitchId, vote } = validate(voteSchema, input);
-  const { event } = viewer;
-  const db = ctx.db;
-  const q = prepared(db, voteStatements);
-  const keys = { eventId: event.id, pitchId, attendeeId: attendee.id };
-  const result = immediateTransaction(db, () => {
-    const pitch = findPitch(db, event.id, pitchId);
-    const existing = q.vote.get(keys);
-    const used = usedVotes(db, event.id, attendee.id);
-    let changed = false;
-    if (vote && !existing) {
-      const refusal = checkVote({
-        votingOpen: event.votingOpen,
-        pitchOpen: pitch.status === "open",
-        budget: event.votesPerAttendee,
-        used,
-      });
-      if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
-      q.insert.run(keys);
-      changed = true;
-    } else if (!vote && existing) {
-      if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
-      q.remove.run(keys);
-      changed = true;
-    }
-    // Only votes on open pitches count against the budget: a change on an open pitch moves the count by one.
-    const usedAfter = changed && pitch.status === "open" ? used + (vote ? 1 : -1) : used;
-    return { changed, tally: tallyOf(db, pitchId), votesLeft: votesLeft(event.votesPerAttendee, usedAfter) };
-  });
-  const blind = !talliesVisible(event, false);
-  if (result.changed) {
-    ctx.facts.setTally(event.id, pitchId, result.tally);
-    ctx.facts.checkConflictsSoon(ctx, event.id);
-    ctx.publish.tally(event.id, pitchId, result.tally, blind ? "organisers" : "everyone");
-  }
+  const done = await queueVote(ctx, { eventId: viewer.event.id, attendeeId: attendee.id, pitchId, vote });
   return {
     pitchId,
     voted: vote,
-    votes: talliesVisible(event, viewer.isOrganiser) ? result.tally : null,
-    votesLeft: result.votesLeft,
+    votes: talliesVisible(done.event, viewer.isOrganiser) ? done.tally : null,
+    votesLeft: done.votesLeft,
   };
+}
+
+interface QueuedVote {
+  eventId: string;
+  attendeeId: string;
+  pitchId: string;
+  vote: boolean;
+}
+
+/** What a committed vote answers: the event row it was checked against, and the pitch's count after the commit. */
+interface CommittedVote {
+  event: Event;
+  tally: number;
+  votesLeft: number;
+}
+
+type Waiting = QueuedVote & { resolve(done: CommittedVote): void; reject(error: unknown): void };
+
+/** Votes waiting for the next group commit, per connection. */
+const voteQueues = new WeakMap<Db, { ctx: ServiceContext; votes: Waiting[] }>();
+
+function queueVote(ctx: ServiceContext, vote: QueuedVote): Promise<CommittedVote> {
+  return new Promise((resolve, reject) => {
+    let queue = voteQueues.get(ctx.db);
+    if (!queue) {
+      queue = { ctx, votes: [] };
+      voteQueues.set(ctx.db, queue);
+      // After this turn's I/O: every vote:set read from the sockets meanwhile (and every vote form) joins in.
+      setImmediate(() => commitVotes(ctx.db));
+    }
+    queue.votes.push({ ...vote, resolve, reject });
+  });
+}
+
+/**
+ * Group commit (issue 9): a burst of 2,000 votes was 2,000 transactions, and
+ * their BEGIN/COMMIT and a count of the pitch's votes per vote were most of
+ * what storing a vote cost. Here the queued votes share one IMMEDIATE
+ * transaction: the event row is read once per event under the write lock
+ * (so the budget, voting open or closed, and blind voting are what is
+ * committed, not what a cache held), each vote is checked in arrival order
+ * against the attendee's votes so far (the earlier ones of the same batch
+ * included), and each pitch's count is read once, after the last vote. A
+ * refused vote (budget, closed, no such pitch) is answered with its own
+ * error and leaves nothing behind: its checks come before its single write,
+ * so the others still commit. Only when the transaction itself fails is
+ * every vote of the batch refused. Acks, the tally cache and the
+ * broadcasts come after the commit.
+ */
+function commitVotes(db: Db): void {
+  const queue = voteQueues.get(db);
+  voteQueues.delete(db);
+  if (!queue) return;
+  const { ctx, votes: waiting } = queue;
+  const results: Array<{ event: Event; votesLeft: number } | { error: unknown }> = [];
+  const events = new Map<string, Event | undefined>();
+  /** pitchId -> eventId of the pitches whose votes changed, then pitchId -> count after the last vote. */
+  const changed = new Map<string, string>();
+  const counts = new Map<string, number>();
+  const statuses = new Map<string, Pitch["status"] | undefined>();
+  try {
+    immediateTransaction(db, () => {
+      for (const v of waiting) {
+        try {
+          if (!events.has(v.eventId)) events.set(v.eventId, findEventById(ctx, v.eventId));
+          const event = events.get(v.eventId);
+          if (!event) throw new ServiceError("not_found", "There is no event at this address.");
+          const applied = applyVote(db, event, v, statuses);
+          if (applied.changed) changed.set(v.pitchId, v.eventId);
+          results.push({ event, votesLeft: applied.left });
+        } catch (error) {
+          results.push({ error });
+        }
+      }
+      waiting.forEach((v, i) => {
+        if (!counts.has(v.pitchId) && results[i] && !("error" in results[i])) {
+          counts.set(v.pitchId, tallyOf(db, v.pitchId));
+        }
+      });
+    });
+  } catch (error) {
+    for (const v of waiting) v.reject(error);
+    return;
+  }
+  for (const [pitchId, eventId] of changed) {
+    const event = events.get(eventId) as Event;
+    const votes = counts.get(pitchId) ?? 0;
+    ctx.facts.setTally(eventId, pitchId, votes);
+    ctx.publish.tally(eventId, pitchId, votes, talliesVisible(event, false) ? "everyone" : "organisers");
+  }
+  for (const eventId of new Set(changed.values())) ctx.facts.checkConflictsSoon(ctx, eventId);
+  waiting.forEach((v, i) => {
+    const result = results[i];
+    if (!result || "error" in result) v.reject(result?.error);
+    else v.resolve({ event: result.event, votesLeft: result.votesLeft, tally: counts.get(v.pitchId) ?? 0 });
+  });
+}
+
+/**
+ * One vote inside the group commit: checks first, then its single write.
+ * `statuses` keeps each pitch's status for the batch (votes change no status).
+ */
+function applyVote(
+  db: Db,
+  event: Event,
+  v: QueuedVote,
+  statuses: Map<string, Pitch["status"] | undefined>,
+): { changed: boolean; left: number } {
+  const q = prepared(db, voteStatements);
+  const keys = { eventId: event.id, pitchId: v.pitchId, attendeeId: v.attendeeId };
+  if (!statuses.has(v.pitchId)) statuses.set(v.pitchId, q.pitchStatus.get(keys)?.status);
+  const status = statuses.get(v.pitchId);
+  if (!status) throw new ServiceError("not_found", "That pitch is not part of this event.");
+  const mine = q.mine.get(keys);
+  const used = mine?.used ?? 0;
+  const existing = Boolean(mine?.has);
+  let changed = false;
+  if (v.vote && !existing) {
+    const refusal = checkVote({
+      votingOpen: event.votingOpen,
+      pitchOpen: status === "open",
+      budget: event.votesPerAttendee,
+      used,
+    });
+    if (refusal) throw new ServiceError(refusal.reason === "budget" ? "conflict" : "forbidden", refusal.message);
+    q.insert.run(keys);
+    changed = true;
+  } else if (!v.vote && existing) {
+    if (!event.votingOpen) throw new ServiceError("forbidden", "Voting is closed.");
+    q.remove.run(keys);
+    changed = true;
+  }
+  // Only votes on open pitches count against the budget: a change on an open pitch moves the count by one.
+  const usedAfter = changed && status === "open" ? used + (v.vote ? 1 : -1) : used;
+  return { changed, left: votesLeft(event.votesPerAttendee, usedAfter) };
 }
 
 /**

@@ -2,8 +2,9 @@ import { mkdirSync } from "node:fs";
 import type { Locator, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { type Person, expectAccessible, openBrowser } from "../helpers/browser";
-import { type HttpClient, createEvent, joinAs } from "../helpers/http";
+import { type HttpClient, createEvent } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
+import { EVENT, ROOMS, TOPICS, seedVenue, venueFacts } from "../helpers/venue";
 
 /**
  * The grid of a real venue (issue 12): 12 rooms and 8 slots (two plenaries
@@ -15,148 +16,21 @@ import { type TestServer, startServer } from "../helpers/server";
  * axe (WCAG 2.2 A/AA) passes.
  */
 
-const EVENT = "Venue Camp 2026";
-const ROOMS: Array<[string, number]> = [
-  ["Main Hall", 200],
-  ["Room B", 40],
-  ["Room C", 40],
-  ["Room D", 30],
-  ["Room E", 30],
-  ["Room F", 25],
-  ["Room G", 25],
-  ["Room H", 20],
-  ["Library", 15],
-  ["Garden Pavilion", 30],
-  ["Workshop Space Upstairs", 12],
-  ["Room L", 10],
-];
-// The event's day is in the future, so the first slot (a plenary) carries "Next".
-const SLOTS: Array<{ starts: string; ends: string; kind?: string; label?: string }> = [
-  { starts: "09:00", ends: "09:30", kind: "plenary" },
-  { starts: "09:30", ends: "10:15" },
-  { starts: "10:30", ends: "11:15" },
-  { starts: "11:30", ends: "12:15" },
-  { starts: "12:15", ends: "13:00", kind: "break", label: "Lunch" },
-  { starts: "13:00", ends: "13:45" },
-  { starts: "14:00", ends: "14:45" },
-  { starts: "15:00", ends: "15:30", kind: "plenary", label: "Closing circle" },
-];
-const SESSION_SLOTS = ["09:30", "10:30", "11:30", "13:00", "14:00"];
-const LONG_TITLE =
-  "Accessibility of drag-and-drop interfaces in data-heavy enterprise dashboards: what we learned the hard way";
-const LONG_WORD = "Internationalisationsarchitekturentscheidungen";
-const TOPICS = [
-  "Opening: how today works",
-  "Kubernetes for small teams",
-  "Rust in production",
-  "Burnout and recovery",
-  "Design systems at scale",
-  "Testing legacy code",
-  "Open source funding",
-  "Remote onboarding",
-  "Incident reviews without blame",
-  "Postgres tuning clinic",
-  LONG_TITLE,
-  "Mentoring juniors",
-  "Writing good docs",
-  "Accessibility audits",
-  "Feature flags everywhere",
-  LONG_WORD,
-  "Green software",
-  "Hiring without whiteboards",
-  "Type-safe APIs",
-  "Monorepos: yes or no",
-  "Privacy by design",
-  "Observability on a budget",
-  "Community moderation",
-  "CSS has grown up",
-  "Local-first apps",
-  "Estimation is a lie",
-  "Security champions",
-  "Speaking at conferences",
-  "Data ethics",
-  "Pairing and mobbing",
-  "WebAssembly outside the browser",
-  "Career ladders",
-  "Unplaced: a very long pitch title that nobody has scheduled yet because there was no room left",
-  "Unplaced: side projects",
-];
-
-interface Facts {
-  rooms: Array<{ id: string; name: string }>;
-  slots: Array<{ id: string; localStart: string; kind: string }>;
-  pitches: Array<{ id: string; title: string }>;
-}
-
 let server: TestServer;
 let slug: string;
 let organiserLink: string;
+let organiserHttp: HttpClient;
 const people: Person[] = [];
 let grid: string;
-
-async function facts(client: HttpClient): Promise<Facts> {
-  const response = await client.get(`/e/${slug}/state.json`);
-  return ((await response.json()) as { facts: Facts }).facts;
-}
-
-/** The venue over HTTP: rooms and slots by the organiser, pitches by five attendees, votes, and 31 placements. */
-async function seed(organiser: HttpClient) {
-  const admin = (fields: Record<string, string>) => organiser.post(`/e/${slug}/admin`, fields);
-  for (const [name, capacity] of ROOMS) {
-    const response = await admin({ intent: "add-room", name, capacity: String(capacity) });
-    if (response.status !== 200) throw new Error(`add-room ${name}: ${response.status}`);
-  }
-  for (const slot of SLOTS) {
-    const response = await admin({ intent: "add-slot", kind: "sessions", label: "", ...slot });
-    if (response.status !== 200) throw new Error(`add-slot ${slot.starts}: ${response.status}`);
-  }
-  // Six pitchers, so the six sessions of a slot have six different pitchers (no pitcher clashes).
-  const pitchers = await Promise.all(["Ada", "Bo", "Cy", "Dee", "Eve", "Fay"].map((n) => joinAs(server.url, slug, n)));
-  for (const [i, title] of TOPICS.entries()) {
-    const pitcher = pitchers[i % pitchers.length] as HttpClient;
-    const response = await pitcher.post(`/e/${slug}/pitch?index`, {
-      title,
-      description: "",
-      tags: "",
-      clientId: `venue-pitch-${i}`,
-    });
-    if (response.status !== 302) throw new Error(`pitch ${title}: ${response.status}`);
-  }
-  await admin({ intent: "open-voting" });
-  const { rooms, slots, pitches } = await facts(organiser);
-  const id = (title: string) => pitches.find((p) => p.title === title)?.id ?? "";
-  // Three votes each, in three different slots; the last voter wants two sessions of 09:30 (one voter clash).
-  for (const [i, voter] of pitchers.entries()) {
-    const picks = i === 5 ? [1, 2, 20] : [1 + i, 7 + i, 13 + i];
-    for (const pick of picks) {
-      const response = await voter.post(`/e/${slug}?index`, {
-        intent: "vote",
-        pitchId: id(TOPICS[pick] as string),
-        vote: "true",
-      });
-      if (response.status !== 200) throw new Error(`vote: ${response.status}`);
-    }
-  }
-  const slotAt = (time: string) => slots.find((s) => s.localStart.endsWith(time))?.id ?? "";
-  const place = async (title: string, roomId: string, slotId: string) => {
-    const response = await organiser.post(`/e/${slug}/grid`, { intent: "place", pitchId: id(title), roomId, slotId });
-    if (response.status !== 200) throw new Error(`place ${title}: ${response.status}`);
-  };
-  await place(TOPICS[0] as string, rooms[0]?.id ?? "", slotAt("09:00"));
-  // Six sessions in each session slot, in the first six rooms: rooms G to L stay free.
-  let next = 1;
-  for (const time of SESSION_SLOTS) {
-    for (const room of rooms.slice(0, 6)) await place(TOPICS[next++] as string, room.id, slotAt(time));
-  }
-}
 
 beforeAll(async () => {
   server = await startServer();
   const created = await createEvent(server.url, { name: EVENT, date: "2030-06-04", timeZone: "Europe/London" });
   slug = created.slug;
   organiserLink = created.organiserLink;
+  organiserHttp = created.organiser;
   grid = `${server.url}/e/${slug}/grid`;
-  await seed(created.organiser);
+  await seedVenue(server.url, slug, created.organiser);
   mkdirSync("test-results", { recursive: true });
 });
 
@@ -194,6 +68,8 @@ async function overflow(page: Page) {
     const wide: string[] = [];
     for (const el of document.querySelectorAll("body *")) {
       if (el.closest(".grid-scroll") && !el.classList.contains("grid-scroll")) continue;
+      // Text for screen readers only sits in a clipped 1 px box.
+      if (el.closest(".visually-hidden")) continue;
       const box = el.getBoundingClientRect();
       if (box.width === 0) continue;
       if (box.right > viewport + 0.5) {
@@ -206,6 +82,7 @@ async function overflow(page: Page) {
     for (let node = walker.nextNode(); node; node = walker.nextNode()) {
       const parent = node.parentElement;
       if (!parent || (parent.closest(".grid-scroll") && !parent.classList.contains("grid-scroll"))) continue;
+      if (parent.closest(".visually-hidden")) continue;
       const range = document.createRange();
       range.selectNodeContents(node);
       for (const box of range.getClientRects()) {
@@ -227,7 +104,8 @@ async function overflow(page: Page) {
 async function titleShapes(scope: Locator) {
   return scope.evaluate((root) => {
     const shapes: Array<{ title: string; width: number; perLine: number }> = [];
-    for (const el of root.querySelectorAll<HTMLElement>(".chip-title, .slot-session-title, .unplaced-item > span")) {
+    const titles = ".chip-title, .slot-session-title, .unplaced-item > span, .display-title, .sign-title";
+    for (const el of root.querySelectorAll<HTMLElement>(titles)) {
       if (el.getClientRects().length === 0) continue;
       const range = document.createRange();
       range.selectNodeContents(el.firstChild ?? el);
@@ -463,7 +341,8 @@ describe("a grid for a real venue: 12 rooms, 8 slots", () => {
         .filter({ has: page.getByRole("link", { name: title, exact: true }) });
     const act = async (title: string, action: string) => {
       const toggle = list.getByRole("button", { name: `Actions for ${title}` });
-      await toggle.click();
+      // After Pin the menu stays open, focus on its button (now "Unpin").
+      if ((await toggle.getAttribute("aria-expanded")) !== "true") await toggle.click();
       await expect.poll(() => toggle.getAttribute("aria-expanded")).toBe("true");
       await list.getByRole("button", { name: `${action} ${title}`, exact: true }).click();
     };
@@ -501,13 +380,33 @@ describe("a grid for a real venue: 12 rooms, 8 slots", () => {
     await expect.poll(() => list.getByRole("button", { name: `Unpin ${moved}`, exact: true }).isVisible()).toBe(true);
     expect(await list.getByRole("button", { name: `Pin ${moved}`, exact: true }).count()).toBe(0);
 
-    // Unschedule: back under "Not scheduled yet".
-    await act(other, "Unschedule");
+    // Unschedule offers "Undo" (focused, in a polite status), which puts it back where it was, pin included.
     const waiting = page.getByRole("region", { name: "Not scheduled yet" });
-    await expect.poll(() => waiting.getByRole("button", { name: `Schedule ${other}` }).isVisible()).toBe(true);
-    expect(await sessionIn("13:00–13:45", other).count()).toBe(0);
+    const undoBar = page.getByRole("status").filter({ has: page.getByRole("button", { name: "Undo" }) });
+    await act(moved, "Unschedule");
+    await expect.poll(() => waiting.getByRole("button", { name: `Schedule ${moved}` }).isVisible()).toBe(true);
+    await expect.poll(() => undoBar.textContent()).toContain(`Unscheduled “${moved}”.`);
+    await expect.poll(() => focusedName(page)).toBe("Undo");
+    await page.screenshot({ path: "test-results/grid-venue-phone-undo.png" });
     await expectNoSidewaysPage(page);
     await expectAccessible(page);
+    await undoBar.getByRole("button", { name: "Undo" }).click();
+    await expect.poll(() => sessionIn("09:30–10:15", moved).textContent()).toContain("Room C");
+    expect(await sessionIn("09:30–10:15", moved).textContent()).toContain("Pinned");
+    await expect.poll(() => focusedName(page)).toBe(`Actions for ${moved}`);
+    expect(await waiting.getByRole("button", { name: `Schedule ${moved}` }).count()).toBe(0);
+    await expect.poll(() => undoBar.count()).toBe(0);
+
+    // Unschedule and let the offer lapse: the session stays under "Not scheduled yet", and focus lands on it.
+    await act(other, "Unschedule");
+    await expect.poll(() => waiting.getByRole("button", { name: `Schedule ${other}` }).isVisible()).toBe(true);
+    expect(await sessionIn("13:00–13:45", other).count()).toBe(0);
+    await expect.poll(() => focusedName(page)).toBe("Undo");
+    // Kept while focus is on it; focus leaving for nowhere lets it go.
+    await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
+    await expect.poll(() => undoBar.count(), { timeout: 20_000 }).toBe(0);
+    await expect.poll(() => focusedName(page)).toBe(`Schedule ${other}`);
+    await expectNoSidewaysPage(page);
   });
 
   it("prints an A3 poster titled with the event and its day, without anyone's personal marks", async () => {
@@ -544,5 +443,197 @@ describe("a grid for a real venue: 12 rooms, 8 slots", () => {
       preferCSSPageSize: true,
     });
     await page.emulateMedia({ media: "screen" });
+  });
+});
+
+/** A moment in the venue's 10:30 slot (Europe/London in June is UTC+1), for the projector's Now and Next. */
+const DURING = new Date("2030-06-04T10:40:00+01:00");
+const BEFORE = new Date("2030-06-04T08:50:00+01:00");
+
+async function openAt(url: string, size: "phone" | "desktop", viewport?: { width: number; height: number }) {
+  const person = await openBrowser(size);
+  people.push(person);
+  if (viewport) await person.page.setViewportSize(viewport);
+  await person.page.goto(url);
+  return person.page;
+}
+
+const announcement = (page: Page) => page.getByRole("region", { name: "Announcement" });
+
+describe("the rest of the organiser's day at the same venue", () => {
+  it("an announcement reaches two phones and the projector at once; the projector fits a 1080p wall", async () => {
+    const organiser = await openAt(organiserLink.replace(/^http:\/\/[^/]+/, server.url), "desktop");
+    await organiser.waitForURL(/\/admin$/);
+    const phoneA = await openAt(`${server.url}/e/${slug}`, "phone");
+    const phoneB = await openAt(grid, "phone");
+    await waitLive(phoneA);
+    await waitLive(phoneB);
+    const wall = await openBrowser("desktop");
+    people.push(wall);
+    const projector = wall.page;
+    await projector.setViewportSize({ width: 1920, height: 1080 });
+    await projector.clock.setFixedTime(DURING);
+    await projector.goto(`${server.url}/e/${slug}/display`);
+    const now = projector.getByRole("heading", { name: /^Now/ });
+    await expect.poll(() => now.textContent(), { timeout: 15_000 }).toContain("10:30–11:15");
+
+    const text = "Lunch is in the atrium from 12:15. Room B has moved upstairs.";
+    await organiser.getByRole("textbox", { name: "Announcement" }).fill(text);
+    const sent = Date.now();
+    await organiser.getByRole("button", { name: "Announce" }).click();
+    // Pushed, not polled: a generous wait, so a busy machine does not fail it; the time taken is logged.
+    for (const page of [phoneA, phoneB, projector]) {
+      await expect.poll(() => announcement(page).getByText(text).isVisible(), { timeout: 10_000 }).toBe(true);
+    }
+    console.info(`venue: announcement on two phones and the projector ${Date.now() - sent} ms after Announce`);
+
+    // The wall: no site menu, the join QR code, Now and Next for every room on one 1080p screen.
+    expect(await projector.getByRole("navigation").count()).toBe(0);
+    expect(await projector.getByRole("img", { name: "QR code for the attendee link" }).isVisible()).toBe(true);
+    const next = projector.getByRole("heading", { name: /^Next/ });
+    expect(await next.textContent()).toContain("11:30–12:15");
+    const nowList = projector.getByRole("region", { name: /^Now/ }).getByRole("listitem");
+    const nextList = projector.getByRole("region", { name: /^Next/ }).getByRole("listitem");
+    expect(await nowList.count()).toBeGreaterThanOrEqual(6);
+    expect(await nextList.count()).toBeGreaterThanOrEqual(6);
+    for (const item of [...(await nowList.all()), ...(await nextList.all())]) {
+      const box = await item.boundingBox();
+      expect((box?.y ?? 9999) + (box?.height ?? 0), (await item.textContent()) ?? "").toBeLessThanOrEqual(1080);
+    }
+    await projector.screenshot({ path: "test-results/grid-venue-display-1920.png" });
+    await expectNoSidewaysPage(projector);
+    expectReadable(await titleShapes(projector.locator("main")), 12);
+    await expectAccessible(projector);
+
+    // Before the day starts, Next is the opening plenary, named as such.
+    await projector.clock.setFixedTime(BEFORE);
+    await projector.reload();
+    await expect.poll(() => next.textContent(), { timeout: 15_000 }).toContain("09:00–09:30");
+    expect(await next.textContent()).toContain("Plenary, all rooms");
+    expect(await projector.getByRole("region", { name: /^Next/ }).textContent()).toContain(TOPICS[0]);
+    await expectAccessible(phoneA);
+    for (const page of [phoneA, phoneB]) await expectNoSidewaysPage(page);
+    while (people.length) await people.pop()?.close();
+  });
+
+  it("door signs: a page per room with its sessions, plenaries and the break; one upright A4 sheet per room", async () => {
+    const page = await openAt(`${server.url}/e/${slug}/signs`, "desktop");
+    for (const [room] of ROOMS) {
+      await expect.poll(() => page.getByRole("region", { name: room, exact: true }).isVisible()).toBe(true);
+    }
+    const main = page.getByRole("region", { name: "Main Hall", exact: true });
+    for (const line of [TOPICS[0], "Plenary, all rooms", TOPICS[1], "Break: Lunch", "Closing circle (all rooms)"]) {
+      expect(
+        await main
+          .getByText(line as string)
+          .first()
+          .isVisible(),
+        line,
+      ).toBe(true);
+    }
+    // A room with nothing of its own still shows what everyone shares.
+    const library = page.getByRole("region", { name: "Library", exact: true });
+    expect(await library.getByRole("listitem").count()).toBe(3);
+    await page.screenshot({ path: "test-results/grid-venue-signs.png" });
+    await expectNoSidewaysPage(page);
+    expectReadable(await titleShapes(page.locator("main")), 12 * 3);
+    await expectAccessible(page);
+    await page.setViewportSize({ width: 390, height: 844 });
+    await expectNoSidewaysPage(page);
+    await expectAccessible(page);
+
+    await page.emulateMedia({ media: "print" });
+    const pdf = (await page.pdf({ preferCSSPageSize: true, printBackground: true })).toString("latin1");
+    const pages = pdf.match(/\/Type\s*\/Page\b(?!s)/g) ?? [];
+    expect(pages.length).toBe(ROOMS.length);
+    // A4 upright: 595 x 842 points.
+    const box = pdf.match(/\/MediaBox\s*\[\s*0\s+0\s+([\d.]+)\s+([\d.]+)\s*\]/);
+    expect(Math.round(Number(box?.[1]))).toBe(595);
+    expect(Math.round(Number(box?.[2]))).toBe(842);
+    await people.pop()?.close();
+  });
+
+  it("the event and session pages on a phone: nothing wider than the screen, the plenary named, focus after Edit", async () => {
+    const page = await openAt(`${server.url}/e/${slug}`, "phone");
+    await page.getByRole("textbox", { name: "Your name" }).fill("Quinn");
+    await page.getByRole("button", { name: "Join" }).click();
+    await expect.poll(() => page.getByText("You joined as").isVisible()).toBe(true);
+    expect(await page.getByRole("heading", { level: 1 }).count()).toBe(1);
+    await expectNoSidewaysPage(page);
+    await expectAccessible(page);
+
+    const { pitches } = await venueFacts(organiserHttp, slug);
+    const opening = pitches.find((p) => p.title === TOPICS[0]);
+    await page.goto(`${server.url}/e/${slug}/s/${opening?.id}`);
+    await waitLive(page);
+    expect(await page.getByText("09:00–09:30, Plenary, all rooms").isVisible()).toBe(true);
+    await expectNoSidewaysPage(page);
+    await expectAccessible(page);
+
+    // A note's "Edit" puts focus in the editor; "Save" puts it back on "Edit".
+    await page.getByRole("textbox", { name: "Text", exact: true }).fill("Bring a water bottle, with a tpyo");
+    await page.getByRole("button", { name: "Add" }).click();
+    const notes = page.getByRole("list", { name: "Captured notes" });
+    const item = notes.getByRole("listitem").filter({ hasText: "Bring a water bottle" });
+    await expect.poll(() => item.getByText("Not sent yet").count(), { timeout: 10_000 }).toBe(0);
+    await item.getByRole("button", { name: "Edit this note" }).click();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/^edit-text-/);
+    await page.getByRole("textbox", { name: "Edit text" }).fill("Bring a water bottle");
+    await page.getByRole("button", { name: "Save" }).click();
+    await expect.poll(() => notes.getByText("Bring a water bottle", { exact: true }).isVisible()).toBe(true);
+    await expect.poll(() => focusedName(page)).toBe("Edit this note");
+    await people.pop()?.close();
+  });
+
+  it("the new-event form takes the browser's time zone, and UTC (listed first) for a browser set to UTC", async () => {
+    for (const [browserZone, shown] of [
+      ["Europe/London", "Europe/London"],
+      ["Etc/UTC", "UTC"],
+      ["America/Sao_Paulo", "America/Sao_Paulo"],
+    ]) {
+      const person = await openBrowser("desktop", { timezoneId: browserZone });
+      people.push(person);
+      const { page } = person;
+      await page.goto(server.url);
+      const zone = page.getByRole("combobox", { name: "Time zone" });
+      await expect.poll(() => zone.inputValue(), { message: browserZone }).toBe(shown);
+      expect(await zone.locator("option").first().textContent()).toBe("UTC");
+      await people.pop()?.close();
+    }
+  });
+
+  it("the console: axe passes, focus comes back to Edit after Save, a refused edit keeps the form, removing asks first", async () => {
+    const { page } = await organiserAt("desktop");
+    await page.goto(`${server.url}/e/${slug}/admin`);
+    await expectNoSidewaysPage(page);
+    await expectAccessible(page);
+    const opener = (name: string) => page.locator(`summary[aria-label="${name}"]`);
+
+    await opener("Edit room Room L").click();
+    const form = page.getByRole("form", { name: "Edit room Room L" });
+    await form.getByLabel("Name").fill("Room L (quiet)");
+    await form.getByRole("button", { name: "Save room" }).click();
+    await expect.poll(() => focusedName(page)).toBe("Edit room Room L (quiet)");
+    expect(
+      await opener("Edit room Room L (quiet)").evaluate((el) => (el.parentElement as HTMLDetailsElement).open),
+    ).toBe(false);
+
+    // Turning a slot that holds sessions into a break is refused; the form stays open with focus in it.
+    await opener("Edit time slot 10:30–11:15").click();
+    const slotForm = page.getByRole("form", { name: "Edit time slot 10:30–11:15" });
+    await slotForm.getByLabel("Kind").selectOption("break");
+    await slotForm.getByRole("button", { name: "Save time slot" }).click();
+    await expect.poll(() => page.getByRole("alert").first().isVisible()).toBe(true);
+    await expect.poll(() => focusedName(page)).toBe("");
+    expect(await page.evaluate(() => document.activeElement?.id ?? "")).toMatch(/-from$/);
+    await expectAccessible(page);
+
+    // Remove asks first, and says what happens to the sessions.
+    await opener("Remove room Library…").click();
+    expect(await page.getByText("Remove the room Library?").isVisible()).toBe(true);
+    expect(await page.getByRole("button", { name: "Yes, remove room Library" }).isVisible()).toBe(true);
+    await opener("Remove time slot 10:30–11:15…").click();
+    expect(await page.getByText(/The time slot 10:30–11:15 holds \d+ sessions/).isVisible()).toBe(true);
+    await expectAccessible(page);
   });
 });

@@ -19,7 +19,11 @@ export interface Person {
  * One person with their own browser profile (cookies and storage): Debian's
  * Chromium with the flags this machine needs (DESIGN.md, section 5).
  */
-export async function openBrowser(size: "phone" | "desktop" = "desktop"): Promise<Person> {
+export async function openBrowser(
+  size: "phone" | "desktop" = "desktop",
+  /** The browser's own time zone (Europe/London unless a test says otherwise). */
+  options: { timezoneId?: string } = {},
+): Promise<Person> {
   const dir = mkdtempSync(join(tmpdir(), "unconf-chromium-"));
   const phone = size === "phone";
   const context = await chromium.launchPersistentContext(dir, {
@@ -38,7 +42,7 @@ export async function openBrowser(size: "phone" | "desktop" = "desktop"): Promis
     isMobile: phone,
     hasTouch: phone,
     locale: "en-GB",
-    timezoneId: "Europe/London",
+    timezoneId: options.timezoneId ?? "Europe/London",
   });
   const page = context.pages()[0] ?? (await context.newPage());
   const problems: string[] = [];

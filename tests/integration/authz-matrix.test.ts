@@ -36,7 +36,7 @@ import { type TestSocket, connectSocket } from "../helpers/socket";
  *   p-out     no cookie, no passcode
  *   p-stale   C's pitcher, who joined while C was public and never entered the passcode; its socket
  *             joined C before the passcode was set
- *   p-mem     entered the passcode and joined C (a member; not the pitcher, not named)
+ *   p-mem     entered the passcode and joined C (a member; not the pitcher, not named; invited to co-host in the co-host answer row)
  *
  * Event-scoped rows run against A for the first eight roles and against C for
  * the p- roles (C holds the same kind of sessions, notes and people as A).
@@ -75,6 +75,8 @@ const MODEL = `
  page export preview                  |  y   y   y   y    y    y    y      y      |  -     -      y
  page mentions (/me)                  |  y   y   y   y    y    y    y      y      |  -     -      y
  page door signs                      |  y   y   y   y    y    y    y      y      |  -     -      y
+ page subscribe (calendar links)      |  y   y   y   y    y    y    y      y      |  -     -      y
+ GET calendar feed by its token       |  y   y   y   y    y    y    y      y      |  y     y      y
  page admin                           |  -   -   -   -    -    y    -      -      |  -     -      -
  page pitch form                      |  r   y   y   r    r    r    r      r      |  -     -      y
  page edit pitch                      |  -   -   y   -    -    -    -      -      |  -     -      -
@@ -124,6 +126,12 @@ const MODEL = `
  socket item:add                      |  -   y   y   -    -    -    -      -      |  -     -      y
  socket vote:set, joined to B         |  -   -   -   -    -    -    -      -      |  -     -      -
  socket item:add, joined to B         |  -   -   -   -    -    -    -      -      |  -     -      -
+ going mark (session page)            |  -   y   y   -    -    -    -      -      |  -     -      y
+ going cap (session page)             |  -   -   -   -    -    y    -      -      |  -     -      -
+ socket going:set                     |  -   y   y   -    -    -    -      -      |  -     -      y
+ co-host invite (edit pitch)          |  -   -   y   -    -    -    -      -      |  -     -      -
+ co-host answer (/me)                 |  -   y   -   -    -    -    -      -      |  -     -      y
+ calendar link renew                  |  -   y   y   -    -    -    -      -      |  -     -      y
 `;
 
 const ROLES = ["out", "att", "pit", "xatt", "xorg", "org", "forged", "resigned", "p-out", "p-stale", "p-mem"] as const;
@@ -192,6 +200,8 @@ let B: Fixture;
 let C: Fixture;
 const actors = new Map<Role, Actor>();
 let importSource = "";
+/** Per event: the path of a calendar feed its attendee made ("the whole schedule"), for the token row. */
+const feeds = new Map<string, string>();
 
 let counter = 0;
 /** A unique, id-safe token (item ids need [A-Za-z0-9_-]{8,64}). */
@@ -870,6 +880,68 @@ const OPS: Record<string, Op> = {
       return { ack, problem: ack.ok ? voteAttributed(actor, t.pitchId, wanted) : undefined };
     },
   },
+  "page subscribe (calendar links)": page((t) => `/e/${t.slug}/calendar`),
+  // The token is the key: any cookie or none, and a private event without its passcode.
+  "GET calendar feed by its token": page((t) => feeds.get(t.name) as string),
+  "going mark (session page)": {
+    prepare: (t) => placed(t),
+    call: async (actor, t, pitchId, client) => {
+      const answer = await dataPost(client, `/e/${t.slug}/s/${pitchId}`, { intent: "going", going: "true" });
+      const stored = db.get("select 1 from going where pitch_id = ? and attendee_id = ?", pitchId, actor.attendeeId);
+      return {
+        status: answer.status,
+        problem: answer.status === 200 && !stored ? "the mark is not stored as the actor's" : undefined,
+      };
+    },
+  },
+  "going cap (session page)": {
+    prepare: (t) => placed(t),
+    call: async (_actor, t, pitchId, client) => {
+      const answer = await dataPost(client, `/e/${t.slug}/s/${pitchId}`, { intent: "going-cap", cap: "7" });
+      return { status: answer.status, problem: answer.status === 200 && answer.data.error ? "error" : undefined };
+    },
+  },
+  "socket going:set": {
+    prepare: (t) => placed(t),
+    call: async (actor, t, pitchId) => ({
+      ack: await emit(await socketOf(actor, t), "going:set", { pitchId, going: true }),
+    }),
+  },
+  "co-host invite (edit pitch)": fetcherOp(
+    (t) => `/e/${t.slug}/pitch/${t.pitchId}`,
+    (t) => ({ intent: "invite-cohost", attendeeId: t.attendeeId }),
+    {
+      restore: async (t) => {
+        await dataPost(t.pitcher, `/e/${t.slug}/pitch/${t.pitchId}`, {
+          intent: "remove-cohost",
+          attendeeId: t.attendeeId,
+        });
+      },
+    },
+  ),
+  "co-host answer (/me)": {
+    prepare: async (t) => {
+      const pitchId = await newPitch(t);
+      const answer = await dataPost(t.pitcher, `/e/${t.slug}/pitch/${pitchId}`, {
+        intent: "invite-cohost",
+        attendeeId: t.attendeeId,
+      });
+      if (answer.status !== 200) throw new Error(`inviting: ${JSON.stringify(answer)}`);
+      return pitchId;
+    },
+    call: async (_actor, t, pitchId, client) => {
+      const answer = await dataPost(client, `/e/${t.slug}/me`, {
+        intent: "cohost",
+        pitchId: pitchId as string,
+        choice: "accept",
+      });
+      return { status: answer.status, problem: answer.status === 200 && answer.data.error ? "error" : undefined };
+    },
+  },
+  "calendar link renew": fetcherOp(
+    (t) => `/e/${t.slug}/calendar?index`,
+    () => ({ intent: "renew", scope: "mine" }),
+  ),
   "socket session:watch": {
     readOnly: true,
     call: async (actor, t) => ({
@@ -1084,6 +1156,15 @@ beforeAll(async () => {
   (actors.get("pit") as Actor).name = A.pitcherName;
   (actors.get("p-stale") as Actor).name = C.pitcherName;
   (actors.get("p-mem") as Actor).name = C.attendeeName;
+  for (const t of [A, C]) {
+    await dataPost(t.attendee, `/e/${t.slug}/calendar?index`, { intent: "make", scope: "event" });
+    const row = db.get<{ selector: string; verifier: string }>(
+      "select selector, verifier from calendar_links where event_id = ? and renewed_at is null",
+      t.eventId,
+    );
+    if (!row) throw new Error("no calendar link stored");
+    feeds.set(t.name, `/e/${t.slug}/calendar/${row.selector}${row.verifier}.ics`);
+  }
 }, 120_000);
 
 afterEach(() => {

@@ -633,6 +633,36 @@ describe("unscheduling and pinning", () => {
       "That session is not scheduled.",
     );
   });
+
+  it("Undo after Unschedule: place with pinned=true puts a session back pinned; a move keeps the pin it has", async () => {
+    const v = await venue();
+    await placed(v.c, v.a, v.hall, v.s1);
+    expect((await gridPost(v.c, v.c.organiser, { intent: "pin", pitchId: v.a, pinned: "true" })).status).toBe(200);
+    expect((await gridPost(v.c, v.c.organiser, { intent: "unplace", pitchId: v.a })).status).toBe(200);
+    expect(placementOf(v.a)).toBeUndefined();
+    const back = await gridPost(v.c, v.c.organiser, {
+      intent: "place",
+      pitchId: v.a,
+      roomId: v.hall,
+      slotId: v.s1,
+      pinned: "true",
+    });
+    expect(back.status).toBe(200);
+    expect(placementOf(v.a)).toMatchObject({ room_id: v.hall, slot_id: v.s1, pinned: 1 });
+    // Moving it with pinned=false does not unpin it: only "pin" changes a placed session's pin.
+    const moved = await gridPost(v.c, v.c.organiser, {
+      intent: "place",
+      pitchId: v.a,
+      roomId: v.lab,
+      slotId: v.s1,
+      pinned: "false",
+    });
+    expect(moved.status).toBe(200);
+    expect(placementOf(v.a)).toMatchObject({ room_id: v.lab, pinned: 1 });
+    // Without the field, a fresh placement is not pinned.
+    await placed(v.c, v.b, v.hall, v.s2);
+    expect(placementOf(v.b)?.pinned).toBe(0);
+  });
 });
 
 // ---------------------------------------------------------------- suggestion

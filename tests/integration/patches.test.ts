@@ -213,6 +213,8 @@ const fact = (id: string, title: string, pitcherName: string | null, over: Recor
   descriptionHtml: "",
   tags: [],
   pitcherName,
+  coHostNames: [],
+  goingCap: null,
   status: "open",
   mergedIntoId: null,
   createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
@@ -914,6 +916,9 @@ describe("GET /e/<slug>/state.json", () => {
       myVotes: [],
       myPitches: [a],
       mentions: 0,
+      coHosting: [],
+      invitations: 0,
+      myGoing: [],
     });
     expect((await stateJson(c, c.organiser)).personal).toEqual({
       isOrganiser: true,
@@ -921,6 +926,9 @@ describe("GET /e/<slug>/state.json", () => {
       myVotes: [],
       myPitches: [],
       mentions: 0,
+      coHosting: [],
+      invitations: 0,
+      myGoing: [],
     });
     expect((await stateJson(c)).personal.attendee).toBeNull();
   });

@@ -854,6 +854,8 @@ describe("live tallies", () => {
       title: "Fresh",
       tags: [],
       pitcherName: expect.any(String),
+      coHostNames: [],
+      goingCap: null,
       status: "open",
       mergedIntoId: null,
       createdAt: expect.any(String),

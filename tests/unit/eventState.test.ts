@@ -56,6 +56,8 @@ const pitch = (id: string, over: Partial<PitchFact> = {}): PitchFact => ({
   descriptionHtml: "",
   tags: [],
   pitcherName: null,
+  coHostNames: [],
+  goingCap: null,
   status: "open",
   mergedIntoId: null,
   createdAt: at(0),
@@ -99,13 +101,25 @@ const facts = (over: Partial<EventFacts> = {}): EventFacts => ({
   ...over,
 });
 
-const nobody: PersonalFacts = { isOrganiser: false, attendee: null, myVotes: [], myPitches: [], mentions: 0 };
+const nobody: PersonalFacts = {
+  isOrganiser: false,
+  attendee: null,
+  myVotes: [],
+  myPitches: [],
+  mentions: 0,
+  coHosting: [],
+  invitations: 0,
+  myGoing: [],
+};
 const attendee = (over: Partial<PersonalFacts> = {}): PersonalFacts => ({
   isOrganiser: false,
   attendee: { id: "me", name: "Me", nameInWriteups: false },
   myVotes: [],
   myPitches: [],
   mentions: 0,
+  coHosting: [],
+  invitations: 0,
+  myGoing: [],
   ...over,
 });
 const organiser = (over: Partial<PersonalFacts> = {}): PersonalFacts => ({ ...nobody, isOrganiser: true, ...over });
@@ -113,6 +127,7 @@ const organiser = (over: Partial<PersonalFacts> = {}): PersonalFacts => ({ ...no
 const live = (f: Partial<EventFacts> = {}, personal: PersonalFacts = attendee(), tallies: Tallies | null = {}) => ({
   facts: facts(f),
   tallies,
+  going: {},
   personal,
 });
 
@@ -458,7 +473,9 @@ describe("boardView", () => {
       descriptionHtml: p.descriptionHtml,
       tags: p.tags,
       pitcherName: p.pitcherName,
+      coHostNames: [],
       mine,
+      canEdit: mine,
       voted,
       votes,
     });
@@ -571,8 +588,12 @@ describe("gridViewOf", () => {
         span: 1,
         title: "Alpha",
         pitcherName: "Ann",
+        coHostNames: [],
         votes: 4,
         myVote: true,
+        going: { going: 0, waiting: 0 },
+        goingCap: null,
+        myGoing: null,
       },
     ]);
   });
@@ -716,12 +737,16 @@ class ServerModel {
         conflicts: this.conflicts(),
       },
       tallies: this.visible() ? this.tallies() : null,
+      going: {},
       personal: {
         isOrganiser: false,
         attendee: { id: "me", name: "Me", nameInWriteups: false },
         myVotes: [...this.votes].filter(([, voters]) => voters.has("me")).map(([id]) => id),
         myPitches: mine.map((p) => p.fact.id),
         mentions: 0,
+        coHosting: [],
+        invitations: 0,
+        myGoing: [],
       },
     };
   }

@@ -57,7 +57,7 @@ describe("findConflicts", () => {
   it("finds a session with more votes than its room holds, and not one that just fits", () => {
     const pitches = [pitch("a", people("v", 4)), pitch("b", people("w", 3))];
     expect(findConflicts([cell("a", "small", "s1"), cell("b", "small", "s2")], rooms, pitches)).toEqual([
-      { kind: "over-capacity", slotId: "s1", roomId: "small", pitchId: "a", votes: 4, capacity: 3 },
+      { kind: "over-capacity", slotId: "s1", roomId: "small", pitchId: "a", votes: 4, basis: "votes", capacity: 3 },
     ]);
   });
 

@@ -3,6 +3,7 @@ import {
   checkNewSlot,
   formatRange,
   formatTime,
+  placeLabel,
   slotKindLabel,
   overlaps,
   sortSlots,
@@ -106,5 +107,12 @@ describe("slotKindLabel: breaks and plenaries named wherever a slot is shown", (
     expect(slotKindLabel({ kind: "plenary", label: "" })).toBe("Plenary, all rooms");
     expect(slotKindLabel({ kind: "plenary", label: "Keynote" })).toBe("Keynote (all rooms)");
     expect(slotKindLabel({ kind: "sessions", label: "" })).toBe("");
+  });
+
+  it("says where a placed session is: its room, or the plenary for all rooms", () => {
+    expect(placeLabel({ kind: "sessions", label: "" }, "Room B")).toBe("Room B");
+    expect(placeLabel({ kind: "sessions", label: "Lightning talks" }, "Room B")).toBe("Room B");
+    expect(placeLabel({ kind: "plenary", label: "" }, "Main Hall")).toBe("Plenary, all rooms");
+    expect(placeLabel({ kind: "plenary", label: "Closing circle" }, "Main Hall")).toBe("Closing circle (all rooms)");
   });
 });

@@ -1,8 +1,40 @@
-import { Form, useNavigation } from "@remix-run/react";
+import { Form, useActionData, useNavigation } from "@remix-run/react";
+import { type RefObject, useEffect, useRef } from "react";
 import { STANDARD_FEATURES, isStandardFeature } from "../../domain/features";
 import { formatRange } from "../../domain/timeSlots";
 import { limits } from "../../schemas/limits";
+import { replyFor } from "../../utils/forms";
 import type { RoomView, SlotView } from "../VenueOverview";
+
+/**
+ * Where focus goes after "Save": the form closes and its "Edit" opener takes
+ * focus back (the name it says may have changed); a refused change keeps the
+ * form open with focus on its first field, next to the message at the top.
+ */
+function useFocusAfterSave(intent: string, field: string, id: string) {
+  const details = useRef<HTMLDetailsElement>(null);
+  const navigation = useNavigation();
+  const answer = replyFor(useActionData(), intent);
+  const mine = navigation.formData?.get("intent") === intent && navigation.formData?.get(field) === id;
+  const saving = useRef(false);
+  useEffect(() => {
+    if (mine) {
+      saving.current = true;
+      return;
+    }
+    if (!saving.current || navigation.state !== "idle") return;
+    saving.current = false;
+    const el = details.current;
+    if (!el) return;
+    if (answer?.result.status === "error") {
+      el.querySelector<HTMLInputElement>("input:not([type=hidden])")?.focus();
+    } else {
+      el.open = false;
+      el.querySelector("summary")?.focus();
+    }
+  }, [mine, navigation.state, answer]);
+  return details as RefObject<HTMLDetailsElement>;
+}
 
 /**
  * Edit in place: a room's name and seats, a slot's times, kind and label.
@@ -11,8 +43,9 @@ import type { RoomView, SlotView } from "../VenueOverview";
  */
 export function EditRoom({ room }: { room: RoomView }) {
   const id = `edit-room-${room.id}`;
+  const details = useFocusAfterSave("edit-room", "roomId", room.id);
   return (
-    <details className="edit-in-place">
+    <details className="edit-in-place" ref={details}>
       <summary className="button small secondary" aria-label={`Edit room ${room.name}`}>
         Edit
       </summary>
@@ -75,8 +108,9 @@ export function EditRoom({ room }: { room: RoomView }) {
 export function EditSlot({ slot }: { slot: SlotView }) {
   const id = `edit-slot-${slot.id}`;
   const range = formatRange(slot);
+  const details = useFocusAfterSave("edit-slot", "slotId", slot.id);
   return (
-    <details className="edit-in-place">
+    <details className="edit-in-place" ref={details}>
       <summary className="button small secondary" aria-label={`Edit time slot ${range}`}>
         Edit
       </summary>

@@ -1,8 +1,10 @@
 import { Form } from "@remix-run/react";
+import { ConfirmDetails } from "../ConfirmDetails";
 
 /**
- * Removes a room or slot at once when it is empty; when sessions are placed
- * in it, asks first and says that they go back to "Not scheduled yet".
+ * Removing a room or slot asks first ("Remove ROOM" opens the question, "Yes,
+ * remove ROOM" does it); when sessions are placed in it, the question says
+ * that they go back to "Not scheduled yet".
  */
 export function RemoveButton({
   what,
@@ -15,24 +17,21 @@ export function RemoveButton({
   field: { name: string; value: string };
   holds: number;
 }) {
-  const form = (label: string) => (
-    <Form method="post" className="inline-form">
-      <input type="hidden" name="intent" value={intent} />
-      <input type="hidden" name={field.name} value={field.value} />
-      <button type="submit" className="danger" aria-label={label}>
-        {holds > 0 ? "Remove anyway" : "Remove"}
-      </button>
-    </Form>
-  );
-  if (holds === 0) return form(`Remove ${what}`);
+  const question =
+    holds === 0
+      ? `Remove the ${what}?`
+      : `The ${what} holds ${holds} session${holds === 1 ? "" : "s"}. Removing it moves ${
+          holds === 1 ? "that session" : "them"
+        } back to “Not scheduled yet”.`;
   return (
-    <details>
-      <summary className="button secondary">Remove…</summary>
-      <p>
-        The {what} holds {holds} session{holds === 1 ? "" : "s"}. Removing it moves{" "}
-        {holds === 1 ? "that session" : "them"} back to “Not scheduled yet”.
-      </p>
-      {form(`Remove ${what} and unschedule its sessions`)}
-    </details>
+    <ConfirmDetails label="Remove" name={`Remove ${what}…`} question={question}>
+      <Form method="post" className="inline-form">
+        <input type="hidden" name="intent" value={intent} />
+        <input type="hidden" name={field.name} value={field.value} />
+        <button type="submit" className="small danger" aria-label={`Yes, remove ${what}`}>
+          Yes, remove
+        </button>
+      </Form>
+    </ConfirmDetails>
   );
 }

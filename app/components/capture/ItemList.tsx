@@ -1,5 +1,5 @@
 import { useFetcher } from "@remix-run/react";
-import { useState } from "react";
+import { useEffect, useRef, useState } from "react";
 import type { PendingItem } from "../../realtime/outbox";
 import type { ShownItem } from "../../realtime/useCapture";
 import { type ItemKind, itemKinds, kindLabels } from "../../schemas/kinds";
@@ -129,13 +129,26 @@ function ItemRow({
 }) {
   const fetcher = useFetcher<{ error?: string }>();
   const [editing, setEditing] = useState(false);
+  // Focus follows the edit: into the editor when it opens, back to "Edit" when it closes (saved or cancelled).
+  const row = useRef<HTMLLIElement>(null);
+  const opened = useRef(false);
+  useEffect(() => {
+    if (editing) row.current?.querySelector<HTMLElement>(".edit-item textarea")?.focus();
+    else if (opened.current) row.current?.querySelector<HTMLElement>("[data-edit-button]")?.focus();
+    opened.current = editing;
+  }, [editing]);
   const id = (item?.id ?? pending?.id) as string;
   const kind = (item?.kind ?? pending?.kind) as ItemKind;
   const label = kindLabels[kind].toLowerCase();
-  const own = item?.own ?? (pending ? ownOf(pending) : null);
+  const ownNow = item?.own ?? (pending ? ownOf(pending) : null);
+  // A push or a reload can carry the item for a moment without its author's fields: the open editor
+  // stays mounted through that (remounting it lost its save and left it open).
+  const lastOwn = useRef(ownNow);
+  if (ownNow) lastOwn.current = ownNow;
+  const own = editing ? (ownNow ?? lastOwn.current) : ownNow;
   const mine = item ? item.mine : true;
   return (
-    <li className={`item item-${kind}${item ? "" : " pending"}`}>
+    <li ref={row} className={`item item-${kind}${item ? "" : " pending"}`}>
       <span className="badge">{kindLabels[kind]}</span>
       {pending && !item ? <span className="badge warn">{pending.error ? "Not sent" : "Not sent yet"}</span> : null}
       {editing && own ? (
@@ -175,6 +188,7 @@ function ItemRow({
                 className="small secondary"
                 onClick={() => setEditing(true)}
                 aria-label={`Edit this ${label}`}
+                data-edit-button
               >
                 Edit
               </button>

@@ -5,6 +5,7 @@ import { GridTable, plainWrappers } from "./GridTable";
 import { ScheduleDialog } from "./ScheduleDialog";
 import { SlotList } from "./SlotList";
 import type { BoardWrappers, CellView, ConflictView, RoomView, SlotView } from "./types";
+import { UndoUnschedule, UnscheduleContext, useUndoUnschedule } from "./UndoUnschedule";
 import { UnplacedList, type UnplacedView } from "./UnplacedList";
 
 export interface BoardProps {
@@ -25,14 +26,16 @@ export interface BoardProps {
 
 /**
  * The grid (table on wide screens, per-slot lists on phones) and the
- * "Not scheduled yet" list; organisers also get the schedule dialog, and
- * focus comes back to the session after "Place" or "Cancel".
+ * "Not scheduled yet" list; organisers also get the schedule dialog (focus
+ * comes back to the session after "Place" or "Cancel") and "Undo" for a few
+ * seconds after an Unschedule.
  */
 export function GridBoard(props: BoardProps) {
   const [scheduling, setScheduling] = useState<string | null>(null);
   const answer = useActionData() as { error?: string } | undefined;
   const busy = useNavigation().state !== "idle";
   const focusLater = useFocusAfterMove(props.cells, answer, busy);
+  const undo = useUndoUnschedule(props.cells);
   const wrappers = props.wrappers ?? plainWrappers;
   const titles = new Map<string, string>([
     ...props.cells.map((c): [string, string] => [c.pitchId, c.title]),
@@ -44,33 +47,45 @@ export function GridBoard(props: BoardProps) {
   const needs = waiting?.needs ?? props.needsOf?.[scheduling ?? ""] ?? [];
   const onSchedule = props.isOrganiser ? setScheduling : undefined;
   return (
-    <div className="board">
-      <div className="board-grid">
-        <div className="wide-only">
-          <GridTable {...props} wrappers={wrappers} onSchedule={onSchedule} />
+    <UnscheduleContext.Provider value={props.isOrganiser ? undo.remember : null}>
+      <div className="board">
+        <div className="board-grid">
+          <div className="wide-only">
+            <GridTable {...props} wrappers={wrappers} onSchedule={onSchedule} />
+          </div>
+          <div className="narrow-only">
+            <SlotList {...props} onSchedule={onSchedule} />
+          </div>
         </div>
-        <div className="narrow-only">
-          <SlotList {...props} onSchedule={onSchedule} />
-        </div>
-      </div>
-      <UnplacedList
-        pitches={props.unplaced}
-        isOrganiser={props.isOrganiser}
-        onSchedule={onSchedule}
-        wrappers={wrappers}
-      />
-      {props.isOrganiser ? (
-        <ScheduleDialog
-          pitch={scheduling ? { id: scheduling, title: titles.get(scheduling) ?? "", span, needs } : null}
-          rooms={props.rooms}
-          slots={props.slots}
-          current={current ? { roomId: current.roomId, slotId: current.slotId } : undefined}
-          onClose={(sent) => {
-            if (scheduling) focusLater(scheduling, sent ? { roomId: sent.roomId, slotId: sent.slotId } : null);
-            setScheduling(null);
-          }}
+        <UnplacedList
+          pitches={props.unplaced}
+          isOrganiser={props.isOrganiser}
+          onSchedule={onSchedule}
+          wrappers={wrappers}
         />
-      ) : null}
-    </div>
+        {props.isOrganiser ? (
+          <ScheduleDialog
+            pitch={scheduling ? { id: scheduling, title: titles.get(scheduling) ?? "", span, needs } : null}
+            rooms={props.rooms}
+            slots={props.slots}
+            current={current ? { roomId: current.roomId, slotId: current.slotId } : undefined}
+            onClose={(sent) => {
+              if (scheduling) focusLater(scheduling, sent ? { roomId: sent.roomId, slotId: sent.slotId } : null);
+              setScheduling(null);
+            }}
+          />
+        ) : null}
+        {props.isOrganiser ? (
+          <UndoUnschedule
+            undo={undo.shown}
+            onUndo={(back) => {
+              undo.forget();
+              focusLater(back.pitchId, { roomId: back.roomId, slotId: back.slotId });
+            }}
+            onLapse={undo.forget}
+          />
+        ) : null}
+      </div>
+    </UnscheduleContext.Provider>
   );
 }

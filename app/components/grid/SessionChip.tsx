@@ -1,5 +1,6 @@
 import { Link } from "@remix-run/react";
 import { tallyText } from "../../domain/voting";
+import { GoingLine } from "../pitches/GoingButton";
 import { SessionMenu } from "./SessionMenu";
 import { type CellView, type ConflictView, DragHandle } from "./types";
 
@@ -47,6 +48,7 @@ export function SessionChip({
           {isOrganiser ? <SessionMenu cell={cell} view={view} onMove={onSchedule} /> : null}
         </div>
       ) : null}
+      <GoingLine slug={slug} cell={cell} />
       {kinds.length ? (
         <ul className="conflict-marks" aria-label={`Conflicts for ${cell.title}`}>
           {kinds.map((kind) => (

@@ -1,7 +1,8 @@
-import { Form } from "@remix-run/react";
-import { type FocusEvent, type KeyboardEvent, useRef, useState } from "react";
+import { Form, Link } from "@remix-run/react";
+import { type FocusEvent, type KeyboardEvent, useContext, useRef, useState } from "react";
 import { focusIdOf } from "./focusAfterMove";
 import type { CellView } from "./types";
+import { UnscheduleContext } from "./UndoUnschedule";
 
 /**
  * One disclosure per placed session for organisers: "Actions" opens Move,
@@ -20,6 +21,8 @@ export function SessionMenu({
   view: string;
   onMove?: (pitchId: string) => void;
 }) {
+  // Told as Unschedule is sent, so the board can offer "Undo".
+  const onUnschedule = useContext(UnscheduleContext);
   const [open, setOpen] = useState(false);
   const toggle = useRef<HTMLButtonElement>(null);
   const panelId = `actions-${view}-${cell.pitchId}`;
@@ -64,7 +67,7 @@ export function SessionMenu({
         >
           Move
         </button>
-        <Form method="post" className="inline-form">
+        <Form method="post" className="inline-form" onSubmit={() => onUnschedule?.(cell)}>
           <input type="hidden" name="intent" value="unplace" />
           <input type="hidden" name="pitchId" value={cell.pitchId} />
           <button type="submit" className="small secondary" aria-label={`Unschedule ${cell.title}`}>
@@ -79,6 +82,16 @@ export function SessionMenu({
             {pinLabel}
           </button>
         </Form>
+        {/* The "I'm going" cap is set on the session page, beside its live count. */}
+        <Link
+          to={`../s/${cell.pitchId}#going`}
+          relative="path"
+          className="button small secondary"
+          aria-label={`Going cap for ${cell.title}`}
+          discover="none"
+        >
+          Going cap
+        </Link>
       </div>
     </div>
   );

@@ -2,6 +2,7 @@ import { Link } from "@remix-run/react";
 import { cellsBySlot } from "../../domain/spans";
 import { formatRange, formatTime, slotKindLabel } from "../../domain/timeSlots";
 import { tallyText } from "../../domain/voting";
+import { GoingLine } from "../pitches/GoingButton";
 import { SlotMarker, formatDay } from "./GridTable";
 import { SessionMenu } from "./SessionMenu";
 import type { CellView, ConflictView, RoomView, SlotView } from "./types";
@@ -71,6 +72,7 @@ export function SlotList({
                         {continues ? ` · continues from ${formatTime(startOf.get(cell.slotId) ?? "")}` : ""}
                         {!continues && cell.span > 1 ? ` · ${cell.span} slots` : ""}
                       </span>
+                      <GoingLine slug={slug} cell={cell} />
                     </span>
                     {isOrganiser && !continues ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
                     {!continues ? <ConflictMarks cell={cell} conflicts={conflicts} /> : null}

@@ -27,8 +27,12 @@ export interface CellView {
   span: number;
   title: string;
   pitcherName: string | null;
+  coHostNames: string[];
   votes: number | null;
   myVote: boolean;
+  going: { going: number; waiting: number };
+  goingCap: number | null;
+  myGoing: "going" | "waiting" | null;
 }
 
 export type { ConflictFact as ConflictView } from "../../realtime/facts";

@@ -1,4 +1,5 @@
 import { Form, Link } from "@remix-run/react";
+import { hostsLine } from "../../domain/hosts";
 import { tallyText } from "../../domain/voting";
 import { ConfirmDetails } from "../ConfirmDetails";
 import { SanitisedHtml } from "../SanitisedHtml";
@@ -10,7 +11,9 @@ export interface PitchCardData {
   descriptionHtml: string;
   tags: string[];
   pitcherName: string | null;
+  coHostNames: string[];
   mine: boolean;
+  canEdit: boolean;
   voted: boolean;
 }
 
@@ -37,7 +40,7 @@ export function PitchCard({
             heard through the button's pressed state and the "K votes left" status line. */}
         <p className="tally">{votes === null ? <span className="muted">Tally hidden</span> : tallyText(votes)}</p>
       </div>
-      <p className="muted byline">{pitch.pitcherName ? `Pitched by ${pitch.pitcherName}` : "Pitched anonymously"}</p>
+      <p className="muted byline">{hostsLine(pitch.pitcherName, pitch.coHostNames)}</p>
       {pitch.descriptionHtml ? <SanitisedHtml html={pitch.descriptionHtml} /> : null}
       {pitch.tags.length ? (
         <ul className="tags" aria-label="Tags">
@@ -61,30 +64,30 @@ export function PitchCard({
         >
           Notes
         </Link>
+        {pitch.canEdit ? (
+          <Link
+            className="button secondary"
+            to={`/e/${slug}/pitch/${pitch.id}`}
+            aria-label={`Edit ${pitch.title}`}
+            discover="none"
+          >
+            Edit
+          </Link>
+        ) : null}
         {pitch.mine ? (
-          <>
-            <Link
-              className="button secondary"
-              to={`/e/${slug}/pitch/${pitch.id}`}
-              aria-label={`Edit ${pitch.title}`}
-              discover="none"
-            >
-              Edit
-            </Link>
-            <ConfirmDetails
-              label="Withdraw"
-              name={`Withdraw ${pitch.title}…`}
-              question="Withdraw your pitch? It leaves the board and the grid, and its votes stop counting. This cannot be undone."
-            >
-              <Form method="post" action={`/e/${slug}?index`} className="inline-form">
-                <input type="hidden" name="intent" value="withdraw" />
-                <input type="hidden" name="pitchId" value={pitch.id} />
-                <button type="submit" className="danger" aria-label={`Withdraw ${pitch.title}`}>
-                  Withdraw
-                </button>
-              </Form>
-            </ConfirmDetails>
-          </>
+          <ConfirmDetails
+            label="Withdraw"
+            name={`Withdraw ${pitch.title}…`}
+            question="Withdraw your pitch? It leaves the board and the grid, and its votes stop counting. This cannot be undone."
+          >
+            <Form method="post" action={`/e/${slug}?index`} className="inline-form">
+              <input type="hidden" name="intent" value="withdraw" />
+              <input type="hidden" name="pitchId" value={pitch.id} />
+              <button type="submit" className="danger" aria-label={`Withdraw ${pitch.title}`}>
+                Withdraw
+              </button>
+            </Form>
+          </ConfirmDetails>
         ) : null}
       </div>
     </article>

@@ -69,7 +69,9 @@ export interface ExportSession {
   remoteUrl?: string | null;
   /** The pitcher, when the attribution rule allows the name. */
   pitcher: string | null;
-  /** Pitcher and note-takers whom the rule allows to name, pitcher first, without repeats. */
+  /** Accepted co-hosts whom the rule allows to name (each by their own write-up choice), in order. */
+  coHosts?: string[];
+  /** Hosts (pitcher, co-hosts) and note-takers whom the rule allows to name, hosts first, without repeats. */
   authors: string[];
   createdAt: string;
   placement: ExportPlacement | null;

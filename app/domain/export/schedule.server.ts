@@ -2,7 +2,7 @@ import { notesMarkdown } from "./markdown.server";
 import type { EventExport, ExportSession } from "./model";
 import { vocAcronym, vocSlug } from "./names";
 import { clockPart, datePart, hoursMinutes, isoWithOffset, minutesBetween, nextDay } from "./time";
-import { serialize, xmlDocument } from "./xml";
+import { serialize, xmlDocument, xmlText } from "./xml";
 
 /**
  * The grid in the two schedule formats conference apps read (Giggity,
@@ -90,7 +90,7 @@ function scheduleDays(model: EventExport): VocDay[] {
               duration: hoursMinutes(minutesBetween(p.localStart, p.localEnd, timeZone)),
               slug: vocSlug(acronym, session),
               track: session.tags[0] ?? null,
-              persons: session.pitcher ? [session.pitcher] : [],
+              persons: [...(session.pitcher ? [session.pitcher] : []), ...(session.coHosts ?? [])],
               type: p.slotKind === "plenary" ? "plenary" : "session",
               description: notesMarkdown(session),
             };
@@ -118,41 +118,43 @@ export function frabXml(model: EventExport): string {
     "xsi:noNamespaceSchemaLocation": SCHEDULE_XSD,
   });
   schedule.ele("generator", { name: GENERATOR.name, version: GENERATOR.version });
-  schedule.ele("url").txt(`${event.url}/schedule.xml`);
-  schedule.ele("version").txt(model.generatedAt);
+  schedule.ele("url").txt(xmlText(`${event.url}/schedule.xml`));
+  schedule.ele("version").txt(xmlText(model.generatedAt));
   const conference = schedule.ele("conference");
   const { start, end } = conferenceDates(days);
-  conference.ele("acronym").txt(vocAcronym(event.slug));
-  conference.ele("title").txt(event.name);
-  conference.ele("start").txt(start);
-  conference.ele("end").txt(end);
-  conference.ele("days").txt(String(days.length));
-  conference.ele("timeslot_duration").txt(timeslotDuration(model));
-  conference.ele("base_url").txt(`${event.url}/`);
-  conference.ele("url").txt(event.url);
-  conference.ele("time_zone_name").txt(event.timeZone);
+  conference.ele("acronym").txt(xmlText(vocAcronym(event.slug)));
+  conference.ele("title").txt(xmlText(event.name));
+  conference.ele("start").txt(xmlText(start));
+  conference.ele("end").txt(xmlText(end));
+  conference.ele("days").txt(xmlText(String(days.length)));
+  conference.ele("timeslot_duration").txt(xmlText(timeslotDuration(model)));
+  conference.ele("base_url").txt(xmlText(`${event.url}/`));
+  conference.ele("url").txt(xmlText(event.url));
+  conference.ele("time_zone_name").txt(xmlText(event.timeZone));
   for (const day of days) {
     const dayEl = schedule.ele("day", { index: String(day.index), date: day.date, start: day.start, end: day.end });
     for (const room of day.rooms) {
-      const roomEl = dayEl.ele("room", { name: room.name, guid: room.guid });
+      const roomEl = dayEl.ele("room", { name: xmlText(room.name), guid: room.guid });
       for (const e of room.events) {
         const el = roomEl.ele("event", { guid: e.session.guid, id: String(e.session.number) });
-        el.ele("date").txt(e.date);
-        el.ele("start").txt(e.start);
-        el.ele("duration").txt(e.duration);
-        el.ele("room").txt(e.room);
-        el.ele("slug").txt(e.slug);
-        el.ele("url").txt(e.session.url);
-        el.ele("title").txt(e.session.title);
-        el.ele("subtitle").txt("");
-        el.ele("track").txt(e.track ?? "");
-        el.ele("type").txt(e.type);
-        el.ele("abstract").txt(e.session.description);
-        if (e.description) el.ele("description").txt(e.description);
+        el.ele("date").txt(xmlText(e.date));
+        el.ele("start").txt(xmlText(e.start));
+        el.ele("duration").txt(xmlText(e.duration));
+        el.ele("room").txt(xmlText(e.room));
+        el.ele("slug").txt(xmlText(e.slug));
+        el.ele("url").txt(xmlText(e.session.url));
+        el.ele("title").txt(xmlText(e.session.title));
+        el.ele("subtitle").txt(xmlText(""));
+        el.ele("track").txt(xmlText(e.track ?? ""));
+        el.ele("type").txt(xmlText(e.type));
+        el.ele("abstract").txt(xmlText(e.session.description));
+        if (e.description) el.ele("description").txt(xmlText(e.description));
         const persons = el.ele("persons");
-        for (const name of e.persons) persons.ele("person").txt(name);
+        for (const name of e.persons) persons.ele("person").txt(xmlText(name));
         if (e.session.remoteUrl) {
-          el.ele("links").ele("link", { href: e.session.remoteUrl, type: "web" }).txt(REMOTE_LINK_TITLE);
+          el.ele("links")
+            .ele("link", { href: xmlText(e.session.remoteUrl), type: "web" })
+            .txt(xmlText(REMOTE_LINK_TITLE));
         }
       }
     }

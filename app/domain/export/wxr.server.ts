@@ -7,7 +7,7 @@ import { listOfNames, whereAndWhen } from "./markdown.server";
 import type { EventExport, ExportSession } from "./model";
 import { titleSlug } from "./names";
 import { rfc822 } from "./time";
-import { cdata, serialize, xmlDocument } from "./xml";
+import { cdata, serialize, xmlDocument, xmlText } from "./xml";
 
 /**
  * The write-ups as a WordPress eXtended RSS (WXR 1.2) file, for Tools →
@@ -58,17 +58,17 @@ export function wxr(model: EventExport): string {
     "xmlns:wp": WXR_NAMESPACES.wp,
   });
   const channel = rss.ele("channel");
-  channel.ele("title").txt(event.name);
-  channel.ele("link").txt(event.url);
-  channel.ele("description").txt(`Write-ups from ${event.name}`);
-  channel.ele("pubDate").txt(rfc822(new Date(model.generatedAt)));
-  channel.ele("language").txt("en");
-  channel.ele("wp:wxr_version").txt("1.2");
-  channel.ele("wp:base_site_url").txt(model.origin);
-  channel.ele("wp:base_blog_url").txt(event.url);
+  channel.ele("title").txt(xmlText(event.name));
+  channel.ele("link").txt(xmlText(event.url));
+  channel.ele("description").txt(xmlText(`Write-ups from ${event.name}`));
+  channel.ele("pubDate").txt(xmlText(rfc822(new Date(model.generatedAt))));
+  channel.ele("language").txt(xmlText("en"));
+  channel.ele("wp:wxr_version").txt(xmlText("1.2"));
+  channel.ele("wp:base_site_url").txt(xmlText(model.origin));
+  channel.ele("wp:base_blog_url").txt(xmlText(event.url));
 
   const author = channel.ele("wp:author");
-  author.ele("wp:author_id").txt("1");
+  author.ele("wp:author_id").txt(xmlText("1"));
   cdata(author.ele("wp:author_login"), AUTHOR_LOGIN);
   cdata(author.ele("wp:author_email"), "");
   cdata(author.ele("wp:author_display_name"), "Unconf");
@@ -76,7 +76,7 @@ export function wxr(model: EventExport): string {
   cdata(author.ele("wp:author_last_name"), "");
 
   const category = channel.ele("wp:category");
-  category.ele("wp:term_id").txt("1");
+  category.ele("wp:term_id").txt(xmlText("1"));
   cdata(category.ele("wp:category_nicename"), event.slug);
   cdata(category.ele("wp:category_parent"), "");
   cdata(category.ele("wp:cat_name"), event.name);
@@ -84,40 +84,41 @@ export function wxr(model: EventExport): string {
   const tags = [...new Set(model.sessions.flatMap((s) => s.tags))];
   tags.forEach((tag, i) => {
     const t = channel.ele("wp:tag");
-    t.ele("wp:term_id").txt(String(i + 2));
+    t.ele("wp:term_id").txt(xmlText(String(i + 2)));
     cdata(t.ele("wp:tag_slug"), termSlug(tag));
     cdata(t.ele("wp:tag_name"), tag);
   });
-  channel.ele("generator").txt("Unconf");
+  channel.ele("generator").txt(xmlText("Unconf"));
 
   for (const session of model.sessions) {
     const start = session.placement
       ? localToInstant(session.placement.localStart, event.timeZone)
       : new Date(session.createdAt);
     const item = channel.ele("item");
-    item.ele("title").txt(session.title);
-    item.ele("link").txt(session.url);
-    item.ele("pubDate").txt(rfc822(start));
+    item.ele("title").txt(xmlText(session.title));
+    item.ele("link").txt(xmlText(session.url));
+    item.ele("pubDate").txt(xmlText(rfc822(start)));
     cdata(item.ele("dc:creator"), AUTHOR_LOGIN);
-    item.ele("guid", { isPermaLink: "false" }).txt(session.url);
-    item.ele("description").txt("");
+    item.ele("guid", { isPermaLink: "false" }).txt(xmlText(session.url));
+    item.ele("description").txt(xmlText(""));
     cdata(item.ele("content:encoded"), postContent(model, session));
     // The introduction as the page shows it: sanitised HTML, never the Markdown as typed (which may hold a tag).
     cdata(item.ele("excerpt:encoded"), exportFieldHtml(session.description, session.descriptionHtml));
-    item.ele("wp:post_id").txt(String(session.number));
+    item.ele("wp:post_id").txt(xmlText(String(session.number)));
     cdata(item.ele("wp:post_date"), wpDate(start, event.timeZone));
     cdata(item.ele("wp:post_date_gmt"), wpDate(start));
     cdata(item.ele("wp:comment_status"), "closed");
     cdata(item.ele("wp:ping_status"), "closed");
     cdata(item.ele("wp:post_name"), titleSlug(session.title, session.number));
     cdata(item.ele("wp:status"), "draft");
-    item.ele("wp:post_parent").txt("0");
-    item.ele("wp:menu_order").txt("0");
+    item.ele("wp:post_parent").txt(xmlText("0"));
+    item.ele("wp:menu_order").txt(xmlText("0"));
     cdata(item.ele("wp:post_type"), "post");
     cdata(item.ele("wp:post_password"), "");
-    item.ele("wp:is_sticky").txt("0");
-    cdata(item.ele("category", { domain: "category", nicename: event.slug }), event.name);
-    for (const tag of session.tags) cdata(item.ele("category", { domain: "post_tag", nicename: termSlug(tag) }), tag);
+    item.ele("wp:is_sticky").txt(xmlText("0"));
+    cdata(item.ele("category", { domain: "category", nicename: xmlText(event.slug) }), event.name);
+    for (const tag of session.tags)
+      cdata(item.ele("category", { domain: "post_tag", nicename: xmlText(termSlug(tag)) }), tag);
   }
   return serialize(doc);
 }
