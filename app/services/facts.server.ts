@@ -110,10 +110,15 @@ function slotFacts(db: Db, eventId: string) {
   );
 }
 
-/** Conflicts that reveal votes stay with organisers while a blind vote is open. */
+/**
+ * Conflicts that reveal votes stay with organisers while a blind vote is open;
+ * "host-unavailable" always does (when someone cannot come is theirs and the
+ * organisers' business).
+ */
 export function conflictsFor(all: readonly ConflictFact[], event: Event, isOrganiser: boolean): ConflictFact[] {
-  if (talliesVisible(event, isOrganiser)) return [...all];
-  return all.filter((c) => c.kind !== "over-capacity" && c.kind !== "voter-clash");
+  const shown = isOrganiser ? [...all] : all.filter((c) => c.kind !== "host-unavailable");
+  if (talliesVisible(event, isOrganiser)) return shown;
+  return shown.filter((c) => c.kind !== "over-capacity" && c.kind !== "voter-clash");
 }
 
 function currentEvent(db: Db, eventId: string): Event {

@@ -327,7 +327,9 @@ export function gridView(ctx: Pick<ServiceContext, "db">, viewer: Viewer) {
   );
   // While a blind vote is open, conflicts that reveal votes (counts, shared voters) stay with organisers.
   const conflicts = gridFacts(ctx.db, event.id).conflicts.filter(
-    (c) => showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash"),
+    (c) =>
+      (viewer.isOrganiser || c.kind !== "host-unavailable") &&
+      (showVotes || (c.kind !== "over-capacity" && c.kind !== "voter-clash")),
   );
   return {
     rooms: roomRows.map(({ id, name, capacity, features, remoteUrl }) => ({ id, name, capacity, features, remoteUrl })),
@@ -702,6 +704,10 @@ export async function applySuggestion(
         seen.add(key);
         return false;
       });
+      const starts = new Set(result.map((c) => `${c.roomId}|${c.slotId}`));
+      if (starts.size < result.length) {
+        throw new ServiceError("conflict", "The suggestion puts two sessions in one cell. Suggest a grid again.");
+      }
       if (overlap || broken.length) {
         throw new ServiceError(
           "conflict",

@@ -164,7 +164,9 @@ describe("event:patch", () => {
     ).toBe(200);
     const [push] = await pushed;
     expect(push).toMatchObject({ eventId, version: 1 });
-    expect(push.patch.rooms).toEqual([{ id: expect.any(String), name: "Atrium", capacity: 80 }]);
+    expect(push.patch.rooms).toEqual([
+      { id: expect.any(String), name: "Atrium", capacity: 80, features: [], remoteUrl: null },
+    ]);
     expect(push.patch.pitches).toBeUndefined();
   });
 

@@ -218,6 +218,9 @@ const fact = (id: string, title: string, pitcherName: string | null, over: Recor
   status: "open",
   mergedIntoId: null,
   createdAt: expect.stringMatching(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d\.\d{3}Z$/),
+  span: 1,
+  needs: [],
+  remoteUrl: null,
   ...over,
 });
 
@@ -277,7 +280,7 @@ describe("what each command pushes", () => {
     expect(patch?.pitches).toEqual([
       fact(id, "Alpha 2", ann.name, { descriptionHtml: "<p><strong>New</strong></p>", tags: ["x"] }),
     ]);
-    expect(patch?.placements).toEqual([{ pitchId: id, roomId: hall, slotId: s1, pinned: false }]);
+    expect(patch?.placements).toEqual([{ pitchId: id, roomId: hall, slotId: s1, pinned: false, span: 1 }]);
     expect(orgPatch).toEqual(patch);
     await expectPatchMatchesSnapshot(c, patch as EventPatch, watcher.who);
   });
@@ -335,7 +338,7 @@ describe("what each command pushes", () => {
     ]);
     // Bob voted for both: counted once. The merged-away pitch's cell passes to the kept one.
     expect(patch?.tallies).toEqual({ [into]: 2 });
-    expect(patch?.placements).toEqual([{ pitchId: into, roomId: hall, slotId: s1, pinned: false }]);
+    expect(patch?.placements).toEqual([{ pitchId: into, roomId: hall, slotId: s1, pinned: false, span: 1 }]);
     expect(orgPatch).toEqual(patch);
     await expectPatchMatchesSnapshot(c, patch as EventPatch, watcher.who);
   });
@@ -349,6 +352,7 @@ describe("what each command pushes", () => {
       roomId,
       slotId,
       pinned,
+      span: 1,
     });
     const steps: Array<[string, () => Promise<void>, ReturnType<typeof cell>[]]> = [
       ["place", () => place(c, a, hall, s1), [cell(a, hall, s1)]],
@@ -383,6 +387,7 @@ describe("what each command pushes", () => {
         slotId: s1,
         pitchIds: expect.arrayContaining([a, b]),
         message: expect.stringContaining("One pitcher has two sessions at once"),
+        label: "Pitcher clash",
       },
     ]);
   });
@@ -402,7 +407,7 @@ describe("what each command pushes", () => {
       ok(c.grid({ intent: "apply", version, cells }), "apply"),
     );
     expect(keysOf(patch as EventPatch)).toEqual(["conflicts", "placements"]);
-    expect(byPitch(patch?.placements)).toEqual(byPitch(suggested.map((s) => ({ ...s, pinned: false }))));
+    expect(byPitch(patch?.placements)).toEqual(byPitch(suggested.map((s) => ({ ...s, pinned: false, span: 1 }))));
     expect(orgPatch).toEqual(patch);
   });
 
@@ -419,9 +424,9 @@ describe("what each command pushes", () => {
     expect(keysOf(added as EventPatch)).toEqual(["conflicts", "placements", "rooms"]);
     expect(added?.rooms).toEqual(
       expect.arrayContaining([
-        { id: hall, name: "Hall", capacity: 50 },
-        { id: nook, name: "Nook", capacity: 1 },
-        { id: atrium, name: "Atrium", capacity: 80 },
+        { id: hall, name: "Hall", capacity: 50, features: [], remoteUrl: null },
+        { id: nook, name: "Nook", capacity: 1, features: [], remoteUrl: null },
+        { id: atrium, name: "Atrium", capacity: 80, features: [], remoteUrl: null },
       ]),
     );
     expect(added?.rooms).toHaveLength(3);
@@ -433,7 +438,7 @@ describe("what each command pushes", () => {
     );
     expect(keysOf(removed as EventPatch)).toEqual(["conflicts", "placements", "rooms"]);
     expect(removed?.rooms?.map((r) => r.id).sort()).toEqual([atrium, hall].sort());
-    expect(removed?.placements).toEqual([{ pitchId: b, roomId: hall, slotId: s2, pinned: false }]);
+    expect(removed?.placements).toEqual([{ pitchId: b, roomId: hall, slotId: s2, pinned: false, span: 1 }]);
     expect(orgRemoved).toEqual(removed);
   });
 
@@ -462,7 +467,7 @@ describe("what each command pushes", () => {
     );
     expect(keysOf(removed as EventPatch)).toEqual(["conflicts", "placements", "slots"]);
     expect(removed?.slots?.map((s) => s.id)).toEqual([s2, lunch]);
-    expect(removed?.placements).toEqual([{ pitchId: b, roomId: hall, slotId: s2, pinned: false }]);
+    expect(removed?.placements).toEqual([{ pitchId: b, roomId: hall, slotId: s2, pinned: false, span: 1 }]);
     expect(orgRemoved).toEqual(removed);
     await expectPatchMatchesSnapshot(c, removed as EventPatch, watcher.who);
   });

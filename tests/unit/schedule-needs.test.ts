@@ -22,6 +22,8 @@ import {
 import { cellsBySlot, coverage, lastSlotId } from "../../app/domain/spans";
 import { availabilitySchema, featureListSchema, remoteUrlSchema } from "../../app/schemas/event";
 import { pitchSchema } from "../../app/schemas/pitch";
+import { buildCalendar } from "../../app/services/calendar.server";
+import { calendarLineProblems, parseCalendar } from "../consumers/index";
 import { generateEvent } from "../helpers/generateEvent";
 
 /**
@@ -366,5 +368,37 @@ describe("input schemas for the new fields", () => {
     expect(availabilitySchema.parse({ unavailable: "s1" })).toEqual({ unavailable: ["s1"] });
     expect(availabilitySchema.parse({})).toEqual({ unavailable: [] });
     expect(availabilitySchema.safeParse({ unavailable: [42] }).success).toBe(false);
+  });
+});
+
+describe("CONFERENCE in calendars", () => {
+  it("adds the remote link to its event only, folded at 75 octets, and ical.js reads it back whole", () => {
+    const long = `https://meet.example.org/${"é".repeat(60)}/${"a".repeat(200)}`;
+    const ics = buildCalendar({ name: "Camp", timeZone: "Europe/London" }, "Camp", [
+      {
+        uid: "w@example.org",
+        localStart: "2030-06-01T10:00",
+        localEnd: "2030-06-01T12:00",
+        summary: "Workshop",
+        location: "Hall",
+        conference: long,
+      },
+      {
+        uid: "t@example.org",
+        localStart: "2030-06-01T13:00",
+        localEnd: "2030-06-01T14:00",
+        summary: "Talk",
+        location: "Nook",
+      },
+    ]);
+    expect(calendarLineProblems(ics)).toEqual([]);
+    const { calendar } = parseCalendar(ics);
+    const conference = (uid: string) =>
+      calendar
+        .getAllSubcomponents("vevent")
+        .find((e) => e.getFirstPropertyValue("uid") === uid)
+        ?.getFirstPropertyValue("conference");
+    expect(conference("w@example.org")).toBe(long);
+    expect(conference("t@example.org")).toBeNull();
   });
 });

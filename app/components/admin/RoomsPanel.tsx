@@ -1,5 +1,6 @@
 import { getFormProps, getInputProps, useForm } from "@conform-to/react";
 import { Form } from "@remix-run/react";
+import { featureLabel } from "../../domain/features";
 import type { RoomInput } from "../../schemas/event";
 import { limits } from "../../schemas/limits";
 import type { FormReply } from "../../utils/forms";
@@ -28,7 +29,11 @@ export function RoomsPanel({
         {rooms.map((room) => (
           <li key={room.id}>
             <span>
-              {room.name} <span className="muted">({room.capacity} seats)</span>
+              {room.name}{" "}
+              <span className="muted">
+                ({room.capacity} seats{room.features?.length ? ` · ${room.features.map(featureLabel).join(", ")}` : ""}
+                {room.remoteUrl ? " · remote link" : ""})
+              </span>
             </span>
             <EditRoom room={room} />
             <RemoveButton

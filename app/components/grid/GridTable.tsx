@@ -78,11 +78,16 @@ function DayTable({ caption, day, slots, ...props }: GridProps & { caption: stri
   const { rooms, cells, conflicts, isOrganiser, slug, onSchedule, nowSlotId, nextSlotId, eventName } = props;
   const { DropTarget, Draggable } = props.wrappers ?? plainWrappers;
   const cellAt = (roomId: string, slotId: string) => cells.filter((c) => c.roomId === roomId && c.slotId === slotId);
+  const endOf = (cell: CellView) => {
+    const ids = coverage(slots, cell.slotId, cell.span).slotIds;
+    return slots.find((s) => s.id === ids.at(-1))?.localEnd ?? "";
+  };
   const chip = (cell: CellView) => (
     <Draggable key={cell.pitchId} pitchId={cell.pitchId} title={cell.title}>
       <SessionChip
         slug={slug}
         cell={cell}
+        note={cell.span > 1 ? `${cell.span} slots, until ${formatTime(endOf(cell))}` : undefined}
         conflicts={conflictsFor(conflicts, cell.pitchId)}
         isOrganiser={isOrganiser}
         onSchedule={onSchedule}

@@ -15,7 +15,10 @@ export function SessionChip({
   isOrganiser,
   onSchedule,
   view = "table",
+  note,
 }: {
+  /** A line about its time, for a long session ("2 slots, until 12:00"). */
+  note?: string;
   slug: string;
   cell: CellView;
   conflicts: ConflictView[];
@@ -31,6 +34,7 @@ export function SessionChip({
       <Link to={`/e/${slug}/s/${cell.pitchId}`} className="chip-title" discover="none">
         {cell.title}
       </Link>
+      {note ? <span className="chip-note muted">{note}</span> : null}
       {hasMeta || isOrganiser ? (
         <div className="chip-foot">
           <DragHandle />

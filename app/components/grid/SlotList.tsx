@@ -5,7 +5,7 @@ import { tallyText } from "../../domain/voting";
 import { GoingLine } from "../pitches/GoingButton";
 import { SlotMarker, formatDay } from "./GridTable";
 import { SessionMenu } from "./SessionMenu";
-import type { CellView, RoomView, SlotView } from "./types";
+import type { CellView, ConflictView, RoomView, SlotView } from "./types";
 
 /**
  * The grid on a phone: one list per time slot instead of a squeezed table.
@@ -21,7 +21,9 @@ export function SlotList({
   nowSlotId,
   nextSlotId,
   onSchedule,
+  conflicts = [],
 }: {
+  conflicts?: ConflictView[];
   slug: string;
   rooms: RoomView[];
   slots: SlotView[];
@@ -73,6 +75,7 @@ export function SlotList({
                       <GoingLine slug={slug} cell={cell} />
                     </span>
                     {isOrganiser && !continues ? <SessionMenu cell={cell} view="list" onMove={onSchedule} /> : null}
+                    {!continues ? <ConflictMarks cell={cell} conflicts={conflicts} /> : null}
                   </li>
                 ))}
               </ul>
@@ -81,5 +84,20 @@ export function SlotList({
         );
       })}
     </section>
+  );
+}
+
+/** The labels of the conflicts a session is in ("Host unavailable", "Needs projector"), as on the table's chips. */
+function ConflictMarks({ cell, conflicts }: { cell: CellView; conflicts: ConflictView[] }) {
+  const labels = [...new Set(conflicts.filter((c) => c.pitchIds.includes(cell.pitchId)).map((c) => c.label))];
+  if (labels.length === 0) return null;
+  return (
+    <ul className="conflict-marks" aria-label={`Conflicts for ${cell.title}`}>
+      {labels.map((label) => (
+        <li key={label} className="badge warn">
+          {label}
+        </li>
+      ))}
+    </ul>
   );
 }
