@@ -20,6 +20,8 @@ const pitchIds = JSON.parse(process.env.SOAK_PITCHES ?? "[]") as string[];
 const tag = process.env.SOAK_TAG ?? "0";
 
 const stats = { joined: 0, acked: 0, refused: 0, failed: 0, pitches: 0 };
+/** Why joins failed, by message, for the soak's notes. */
+const reasons: Record<string, number> = {};
 
 type Emitter = { timeout(ms: number): { emitWithAck(event: string, payload: unknown): Promise<Ack<object>> } };
 
@@ -36,16 +38,23 @@ async function emit(socket: TestSocket, event: string, payload: unknown): Promis
 const pick = <T>(list: readonly T[]): T => list[Math.floor(Math.random() * list.length)] as T;
 
 async function person(i: number): Promise<void> {
-  // Arrivals spread over the first interval, as people come in.
-  await sleep(Math.random() * intervalMs);
-  let client: HttpClient;
-  let socket: TestSocket;
-  try {
-    client = await joinAs(base, slug, `Soak ${tag}-${i}`);
-    socket = await connectSocket(base, client);
-    await emit(socket, "event:join", { slug });
-    stats.joined++;
-  } catch {
+  // Arrivals spread over the first minute, as people come in; a failed arrival tries again, as a person would.
+  await sleep(Math.random() * Math.max(intervalMs, 60_000));
+  let client: HttpClient | undefined;
+  let socket: TestSocket | undefined;
+  for (let attempt = 0; !socket && attempt < 5 && Date.now() < until; attempt++) {
+    try {
+      client ??= await joinAs(base, slug, `Soak ${tag}-${i}`);
+      socket = await connectSocket(base, client);
+      await emit(socket, "event:join", { slug });
+      stats.joined++;
+    } catch (error) {
+      const reason = (error instanceof Error ? error.message : String(error)).slice(0, 80);
+      reasons[reason] = (reasons[reason] ?? 0) + 1;
+      await sleep(2000 * (attempt + 1));
+    }
+  }
+  if (!client || !socket) {
     stats.failed++;
     return;
   }
@@ -89,5 +98,5 @@ async function person(i: number): Promise<void> {
 }
 
 await Promise.all(Array.from({ length: count }, (_, i) => person(i)));
-console.log(JSON.stringify(stats));
+console.log(JSON.stringify({ ...stats, reasons }));
 process.exit(0);

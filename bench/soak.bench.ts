@@ -105,7 +105,7 @@ export async function run(): Promise<BenchResult> {
       child.stdout?.on("data", (chunk: Buffer) => {
         out += chunk.toString();
       });
-      return new Promise<Record<string, number>>((done) => {
+      return new Promise<Record<string, number> & { reasons?: Record<string, number> }>((done) => {
         child.on("exit", () => {
           try {
             done(JSON.parse(out.trim().split("\n").at(-1) ?? "{}") as Record<string, number>);
@@ -124,8 +124,8 @@ export async function run(): Promise<BenchResult> {
     }
     const results = await Promise.all(children);
     const total = (key: string) => results.reduce((n, r) => n + (r[key] ?? 0), 0);
-    // Memory from once everyone has arrived (the first sample after one interval), to the end.
-    const settled = samples.filter((s) => s.t >= intervalS * 1.5);
+    // Memory from once everyone has arrived (arrivals spread over the first minute, soak-client.ts), to the end.
+    const settled = samples.filter((s) => s.t >= Math.max(60, intervalS) + intervalS);
     const first = settled[0] ?? samples[0];
     const last = samples.at(-1);
     const perMinute = slope(settled.map((s) => ({ x: s.t / 60, y: s.mb }))) || 0;
@@ -150,7 +150,16 @@ export async function run(): Promise<BenchResult> {
         { label: "RSS slope once all joined", value: perMinute, unit: "MB/min" },
         { label: "server errors logged", value: votes, unit: "" },
       ],
-      notes: [`samples (s: MB): ${samples.map((s) => `${Math.round(s.t)}: ${s.mb.toFixed(0)}`).join(", ")}`],
+      notes: [
+        `join failures by reason: ${JSON.stringify(
+          results.reduce<Record<string, number>>((all, r) => {
+            for (const [reason, n] of Object.entries(r.reasons ?? {})) all[reason] = (all[reason] ?? 0) + n;
+            return all;
+          }, {}),
+        )}`,
+        ...server.errors.slice(0, 5).map((line) => `server error: ${line.slice(0, 400)}`),
+        `samples (s: MB): ${samples.map((s) => `${Math.round(s.t)}: ${s.mb.toFixed(0)}`).join(", ")}`,
+      ],
     };
   } finally {
     await server.stop();
