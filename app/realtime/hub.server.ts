@@ -156,9 +156,9 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
   /**
    * Joins and watches one connection may make: a person moving between pages
    * and reconnecting, never a script (1,922 watches in 20 s once sent 384,000
-   * presence messages: issue 10, hole 10). Each also costs a point of the
-   * address's write budget, so many connections from one address share it.
-   * vote:set and item:add are limited by their services, as over HTTP.
+   * presence messages: issue 10, hole 10). They are not writes, so they do
+   * not spend the address's write budget (a venue shares it). vote:set and
+   * item:add are limited by their services, as over HTTP.
    */
   const navigations = new RateLimiterMemory({ points: NAVIGATIONS_PER_WINDOW, duration: NAVIGATION_WINDOW_S });
   async function limitNavigation(socket: IoSocket): Promise<void> {
@@ -172,7 +172,6 @@ export function attachHub(io: IoServer, ctx: ServiceContext, options: { trust: T
         `Slow down: too many page changes on this connection. Try again in ${seconds} s.`,
       );
     }
-    await ctx.limiter.consume({ ip: socket.data.ip });
   }
 
   /** Who is asking: resolved at "event:join" and kept on the socket, with the event's current row. */

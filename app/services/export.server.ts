@@ -13,7 +13,7 @@ import {
   votes,
 } from "../../db/schema";
 import { exportName, speakerBasis, speakerName } from "../domain/attribution";
-import { NO_ITEM_HTML } from "../domain/markdown.server";
+import { NO_ITEM_HTML, renderMarkdown } from "../domain/markdown.server";
 import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
 import { coverage } from "../domain/spans";
@@ -291,6 +291,9 @@ export function scheduleCalendar(model: EventExport): string {
 
 type Tx = Parameters<Parameters<ServiceContext["db"]["transaction"]>[0]>[0];
 
+/** Markdown sources per render job while importing (a few seconds of work on a busy machine). */
+const RENDER_BATCH = 2000;
+
 /** How long one import transaction may hold the event loop before it gives way (ms). */
 const IMPORT_SLICE_MS = 20;
 
@@ -317,7 +320,7 @@ async function writeInSlices(db: ServiceContext["db"], steps: Array<(tx: Tx) => 
  * Creates a new event from a whole-event file; the caller becomes its organiser.
  *
  * A file is bounded (importLimits in app/schemas/limits.ts) and its checking
- * and Markdown run in the worker thread (importCheck.ts), so what is left
+ * (importCheck.ts) and Markdown run in the worker thread, so what is left
  * here is the writing, done in short transactions (writeInSlices). Nobody
  * knows the new event's address until this returns; if a write fails, the
  * event is deleted again (its rows go with it) and the error stands.
@@ -330,13 +333,24 @@ export async function importEvent(
   await ctx.limiter.consume({ ip: who.ip });
   const source = input.source ?? JSON.stringify(input.file ?? null);
   const job = { kind: "import", source } as const;
-  const { file, rendered } = ctx.heavy ? await ctx.heavy.run(job) : checkImport(source);
+  const { file } = ctx.heavy ? await ctx.heavy.run(job) : checkImport(source);
   const passcode = input.passcode?.trim() || undefined;
   if (file.event.private && !passcode) {
     const message = "This event was private: give it a passcode, so it stays private here.";
     throw new ServiceError("invalid", message, { passcode: [message] });
   }
   const organiserKey = newSecretKey();
+  // Every description and note rendered once, now, as the app stores them: in the worker, a bounded
+  // batch per job, so no job nears the pool's time limit and other exports get a turn between them.
+  const sources = file.sessions.flatMap((session) => [
+    session.description,
+    ...session.notes.flatMap((note) => [note.text, note.blocker ?? "", note.impact ?? "", note.helped ?? ""]),
+  ]);
+  const rendered: string[] = [];
+  for (let from = 0; from < sources.length; from += RENDER_BATCH) {
+    const batch = sources.slice(from, from + RENDER_BATCH);
+    rendered.push(...(ctx.heavy ? await ctx.heavy.run({ kind: "render", sources: batch }) : batch.map(renderMarkdown)));
+  }
   let at = 0;
   const take = () => rendered[at++] ?? "";
   const storedHtml = file.sessions.map((session) => ({

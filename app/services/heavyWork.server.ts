@@ -125,7 +125,7 @@ export interface RenderJob {
   sources: string[];
 }
 
-/** An event file's text, parsed, checked and its Markdown rendered (app/services/importCheck.ts). */
+/** An event file's text, parsed and checked (app/services/importCheck.ts). */
 export interface ImportJob {
   kind: "import";
   source: string;

@@ -1,21 +1,18 @@
-import { renderMarkdown } from "../domain/markdown.server";
 import { type EventFile, eventFileSchema } from "../schemas/eventFile";
 import { importLimits as most } from "../schemas/limits";
 import { ServiceError } from "./errors";
 import { validate } from "./validate";
 
 /**
- * The CPU-heavy half of an import, as one job (parse the JSON, check every
- * part of the file, render every description and note's Markdown as the app
- * stores it), so the server runs it in its worker thread
+ * The first CPU-heavy part of an import, as one job (parse the JSON, check
+ * every part of the file), so the server runs it in its worker thread
  * (app/services/heavyWork.server.ts) and the event loop stays free while a
- * large file is read. Nothing here touches the database.
+ * large file is read. The Markdown is rendered after it, in "render" jobs of
+ * a bounded size (importEvent). Nothing here touches the database.
  */
 
 export interface CheckedImport {
   file: EventFile;
-  /** Each session's description then each of its notes' text, blocker, impact and helped, in file order. */
-  rendered: string[];
 }
 
 const length = (value: unknown): number => (Array.isArray(value) ? value.length : 0);
@@ -51,7 +48,7 @@ export function overLimits(raw: unknown): string[] {
   return problems;
 }
 
-/** Parses, checks and renders an event file's text; a refusal is an "invalid" ServiceError naming the problem. */
+/** Parses and checks an event file's text; a refusal is an "invalid" ServiceError naming the problem. */
 export function checkImport(source: string): CheckedImport {
   let parsed: unknown;
   try {
@@ -64,10 +61,5 @@ export function checkImport(source: string): CheckedImport {
   if (problems.length > 0) {
     throw new ServiceError("invalid", problems[0] as string, { "": problems });
   }
-  const file = validate(eventFileSchema, parsed);
-  const sources = file.sessions.flatMap((session) => [
-    session.description,
-    ...session.notes.flatMap((note) => [note.text, note.blocker ?? "", note.impact ?? "", note.helped ?? ""]),
-  ]);
-  return { file, rendered: sources.map((source) => renderMarkdown(source)) };
+  return { file: validate(eventFileSchema, parsed) };
 }

@@ -1193,32 +1193,36 @@ describe("calendar files parse whatever people typed, with nothing injected (iss
     RENDER_TIMEOUT,
   );
 
-  it("my-sessions.ics: an event name or title with line breaks or control characters adds no event and no property", () => {
-    const calendarOf = (name: string, title: string) =>
-      buildCalendar({ name, timeZone: "Europe/Berlin" }, `${name}: my sessions`, [
-        {
-          uid: "p1@unconf.example.org",
-          localStart: "2026-12-01T10:00",
-          localEnd: "2026-12-01T11:00",
-          summary: title,
-          location: "Room A",
-          description: `${name}, 10:00–11:00`,
-          url: "https://unconf.example.org/e/camp/s/p1",
-        },
-      ]);
-    const plain = shapeOf(calendarOf("Camp", "Title")).shape;
-    check(
-      "export my-sessions.ics",
-      fc.property(storedText(limits.eventName), storedText(limits.pitchTitle), (name, title) => {
-        const typed = shapeOf(calendarOf(name, title));
-        expect(typed.shape).toEqual(plain);
-        expect(asCalendarReads(typed.name)).toBe(asCalendarNameReads(`${name}: my sessions`));
-        expect(asCalendarReads(typed.events[0]?.summary ?? "")).toBe(asCalendarReads(title));
-        expect(asCalendarReads(typed.events[0]?.description ?? "")).toBe(asCalendarReads(`${name}, 10:00–11:00`));
-      }),
-      200,
-    );
-  });
+  it(
+    "my-sessions.ics: an event name or title with line breaks or control characters adds no event and no property",
+    () => {
+      const calendarOf = (name: string, title: string) =>
+        buildCalendar({ name, timeZone: "Europe/Berlin" }, `${name}: my sessions`, [
+          {
+            uid: "p1@unconf.example.org",
+            localStart: "2026-12-01T10:00",
+            localEnd: "2026-12-01T11:00",
+            summary: title,
+            location: "Room A",
+            description: `${name}, 10:00–11:00`,
+            url: "https://unconf.example.org/e/camp/s/p1",
+          },
+        ]);
+      const plain = shapeOf(calendarOf("Camp", "Title")).shape;
+      check(
+        "export my-sessions.ics",
+        fc.property(storedText(limits.eventName), storedText(limits.pitchTitle), (name, title) => {
+          const typed = shapeOf(calendarOf(name, title));
+          expect(typed.shape).toEqual(plain);
+          expect(asCalendarReads(typed.name)).toBe(asCalendarNameReads(`${name}: my sessions`));
+          expect(asCalendarReads(typed.events[0]?.summary ?? "")).toBe(asCalendarReads(title));
+          expect(asCalendarReads(typed.events[0]?.description ?? "")).toBe(asCalendarReads(`${name}, 10:00–11:00`));
+        }),
+        200,
+      );
+    },
+    RENDER_TIMEOUT,
+  );
 });
 
 describe("single-line fields refuse control characters (issue 10 hole 7)", () => {
@@ -1226,81 +1230,89 @@ describe("single-line fields refuse control characters (issue 10 hole 7)", () =>
     .tuple(nastyText, fc.constantFrom("\n", "\r", "\u0000", "\u0007", "\u001b", "\u007f", "\u0085"), nastyText)
     .map(([a, c, b]) => `x${a}${c}${b}x`);
 
-  it("names, titles, rooms, labels, tags and said-by: an accepted value holds no control character", () => {
-    check(
-      "single-line fields",
-      fc.property(line, (value) => {
-        const accepted: Array<[string, unknown]> = [];
-        const take = (field: string, result: { success: boolean; data?: unknown }, pick: (v: never) => unknown) => {
-          if (result.success) accepted.push([field, pick(result.data as never)]);
-        };
-        take(
-          "event name",
-          eventSchemas.createEventSchema.safeParse({ name: value, date: "2026-12-01", timeZone: "UTC" }),
-          (v: { name: string }) => v.name,
-        );
-        take("attendee name", attendeeSchemas.joinSchema.safeParse({ name: value }), (v: { name: string }) => v.name);
-        take(
-          "room name",
-          eventSchemas.roomSchema.safeParse({ name: value, capacity: 10 }),
-          (v: { name: string }) => v.name,
-        );
-        take(
-          "slot label",
-          eventSchemas.timeSlotSchema.safeParse({ starts: "10:00", ends: "11:00", label: value }),
-          (v: { label?: string }) => v.label,
-        );
-        take("pitch title", pitchSchemas.pitchSchema.safeParse({ title: value }), (v: { title: string }) => v.title);
-        take("tag", pitchSchemas.pitchSchema.safeParse({ title: "t", tags: [value] }), (v: { tags: string[] }) =>
-          v.tags.join(""),
-        );
-        take(
-          "said by",
-          captureSchemas.addItemSchema.safeParse({
-            id: "abcdefgh",
-            pitchId: "p",
-            kind: "note",
-            text: "t",
-            saidBy: value,
-          }),
-          (v: { saidBy: string }) => v.saidBy,
-        );
-        take(
-          "post title",
-          exportSchemas.postEditsSchema.safeParse({ title: value }),
-          (v: { title: string }) => v.title,
-        );
-        const leaks = accepted.filter(([, v]) => typeof v === "string" && CONTROL.test(v)).map(([field]) => field);
-        expect(leaks, `accepted with a control character: ${JSON.stringify(value)}`).toEqual([]);
-      }),
-      200,
-    );
-  });
+  it(
+    "names, titles, rooms, labels, tags and said-by: an accepted value holds no control character",
+    () => {
+      check(
+        "single-line fields",
+        fc.property(line, (value) => {
+          const accepted: Array<[string, unknown]> = [];
+          const take = (field: string, result: { success: boolean; data?: unknown }, pick: (v: never) => unknown) => {
+            if (result.success) accepted.push([field, pick(result.data as never)]);
+          };
+          take(
+            "event name",
+            eventSchemas.createEventSchema.safeParse({ name: value, date: "2026-12-01", timeZone: "UTC" }),
+            (v: { name: string }) => v.name,
+          );
+          take("attendee name", attendeeSchemas.joinSchema.safeParse({ name: value }), (v: { name: string }) => v.name);
+          take(
+            "room name",
+            eventSchemas.roomSchema.safeParse({ name: value, capacity: 10 }),
+            (v: { name: string }) => v.name,
+          );
+          take(
+            "slot label",
+            eventSchemas.timeSlotSchema.safeParse({ starts: "10:00", ends: "11:00", label: value }),
+            (v: { label?: string }) => v.label,
+          );
+          take("pitch title", pitchSchemas.pitchSchema.safeParse({ title: value }), (v: { title: string }) => v.title);
+          take("tag", pitchSchemas.pitchSchema.safeParse({ title: "t", tags: [value] }), (v: { tags: string[] }) =>
+            v.tags.join(""),
+          );
+          take(
+            "said by",
+            captureSchemas.addItemSchema.safeParse({
+              id: "abcdefgh",
+              pitchId: "p",
+              kind: "note",
+              text: "t",
+              saidBy: value,
+            }),
+            (v: { saidBy: string }) => v.saidBy,
+          );
+          take(
+            "post title",
+            exportSchemas.postEditsSchema.safeParse({ title: value }),
+            (v: { title: string }) => v.title,
+          );
+          const leaks = accepted.filter(([, v]) => typeof v === "string" && CONTROL.test(v)).map(([field]) => field);
+          expect(leaks, `accepted with a control character: ${JSON.stringify(value)}`).toEqual([]);
+        }),
+        200,
+      );
+    },
+    RENDER_TIMEOUT,
+  );
 
-  it("an imported event file: the same names and titles refuse control characters", () => {
-    check(
-      "single-line fields in export.json",
-      fc.property(line, (value) => {
-        const file = JSON.parse(eventJson(baseModel())) as {
-          event: { name: string };
-          rooms: { name: string }[];
-          sessions: { title: string }[];
-        };
-        file.event.name = value;
-        const named = eventFileSchemas.eventFileSchema.safeParse(file);
-        expect(
-          named.success && CONTROL.test(named.data.event.name),
-          "event name accepted with a control character",
-        ).toBe(false);
-        file.event.name = "Camp";
-        if (file.sessions[0]) file.sessions[0].title = value;
-        const titled = eventFileSchemas.eventFileSchema.safeParse(file);
-        expect(
-          titled.success && titled.data.sessions.some((s) => CONTROL.test(s.title)),
-          "session title accepted with a control character",
-        ).toBe(false);
-      }),
-      100,
-    );
-  });
+  it(
+    "an imported event file: the same names and titles refuse control characters",
+    () => {
+      check(
+        "single-line fields in export.json",
+        fc.property(line, (value) => {
+          const file = JSON.parse(eventJson(baseModel())) as {
+            event: { name: string };
+            rooms: { name: string }[];
+            sessions: { title: string }[];
+          };
+          file.event.name = value;
+          const named = eventFileSchemas.eventFileSchema.safeParse(file);
+          expect(
+            named.success && CONTROL.test(named.data.event.name),
+            "event name accepted with a control character",
+          ).toBe(false);
+          file.event.name = "Camp";
+          if (file.sessions[0]) file.sessions[0].title = value;
+          const titled = eventFileSchemas.eventFileSchema.safeParse(file);
+          expect(
+            titled.success && titled.data.sessions.some((s) => CONTROL.test(s.title)),
+            "session title accepted with a control character",
+          ).toBe(false);
+        }),
+        100,
+      );
+    },
+    RENDER_TIMEOUT,
+  );
 });
