@@ -2,12 +2,15 @@ import { type ActionFunctionArgs, type LoaderFunctionArgs, type MetaFunction, da
 import { Form, Link, useActionData, useFetcher, useLoaderData } from "@remix-run/react";
 import { SanitisedHtml } from "../components/SanitisedHtml";
 import { CaptureForm } from "../components/capture/CaptureForm";
+import { Feedback } from "../components/capture/Feedback";
 import { ItemList } from "../components/capture/ItemList";
+import { Photos } from "../components/capture/Photos";
 import { LockedDraft } from "../components/capture/LockedDraft";
 import { formatRange } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import type { LiveEvent } from "../realtime/eventState";
 import { useCapture } from "../realtime/useCapture";
+import { usePhotos } from "../realtime/usePhotos";
 import {
   addItem,
   deleteItem,
@@ -17,6 +20,7 @@ import {
   setChathamHouse,
   setNotesLocked,
 } from "../services/capture.server";
+import { giveFeedback } from "../services/feedback.server";
 import { newId } from "../services/ids.server";
 import { asResponse, requireViewer } from "../services/request.server";
 import { handleCommand } from "../utils/forms.server";
@@ -63,6 +67,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return handleCommand(intent, () => hideItem(context, viewer, form));
     case "chatham":
       return handleCommand(intent, () => setChathamHouse(context, viewer, { pitchId, on: form.on ?? "false" }));
+    case "feedback":
+      return handleCommand(intent, () => giveFeedback(context, viewer, { ...form, pitchId }));
     case "lock":
     case "unlock":
       return handleCommand(intent, () => setNotesLocked(context, viewer, { pitchId, locked: intent === "lock" }));
@@ -127,10 +133,12 @@ export default function SessionPage() {
   const actionData = useActionData<typeof action>() as
     | { error?: string; notice?: string; values?: Record<string, string> }
     | undefined;
+  const photos = usePhotos(page.session.id, page.photos);
   const { items, pending, viewers, enqueue, discard, editPending, pushedState } = useCapture(
     slug,
     page.session.id,
     page.items,
+    photos.stamp,
   );
   const session = { ...page.session, ...liveFacts(useLiveEvent(), page.session) };
   const chathamHouse = pushedState?.chathamHouse ?? session.chathamHouse;
@@ -209,6 +217,18 @@ export default function SessionPage() {
           onEditPending={editPending}
         />
       </div>
+
+      <Photos
+        slug={slug}
+        pitchId={session.id}
+        photos={photos.photos}
+        canAdd={canCapture}
+        canModerate={page.canModerate}
+        lockedNote={notesLocked ? "This session is locked: no new photos." : null}
+        fallbackId={fallbackId}
+        onRemoved={photos.forget}
+      />
+      <Feedback pitchId={session.id} feedback={page.feedback} />
     </main>
   );
 }
