@@ -1,10 +1,13 @@
 import { createHash } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { and, asc, eq, sql } from "drizzle-orm";
 import {
   type Event,
   attendees,
   capturedItems,
   events,
+  feedback,
+  photos,
   pitches,
   placements,
   rooms,
@@ -13,7 +16,7 @@ import {
 } from "../../db/schema";
 import { exportName, speakerBasis, speakerName } from "../domain/attribution";
 import { NO_ITEM_HTML, renderMarkdown } from "../domain/markdown.server";
-import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
+import type { EventExport, ExportFeedback, ExportItem, ExportPhoto, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
 
 import { type EventFile, eventFileSchema } from "../schemas/eventFile";
@@ -22,6 +25,9 @@ import { type CalendarEntry, buildCalendar } from "./calendar.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { freeSlug } from "./events.server";
+import { photoPaths } from "./photoFiles.server";
+import type { MadePhoto } from "./photoImage.server";
+import { photosDirOf } from "./photos.server";
 
 import { hashSecret } from "./identity.server";
 import { newId, newSecretKey } from "./ids.server";
@@ -123,6 +129,42 @@ export function readExportModel(
       .orderBy(asc(capturedItems.createdAt), sql`${capturedItems}.rowid`)
       .all();
 
+    const photoRows = tx
+      .select()
+      .from(photos)
+      .where(and(eq(photos.eventId, event.id), only ? eq(photos.pitchId, only) : undefined))
+      .orderBy(asc(photos.createdAt), asc(photos.id))
+      .all();
+    const photosByPitch = new Map<string, ExportPhoto[]>();
+    for (const row of photoRows) {
+      const list = photosByPitch.get(row.pitchId) ?? [];
+      list.push({
+        id: row.id,
+        alt: row.alt,
+        width: row.width,
+        height: row.height,
+        createdAt: row.createdAt,
+        url: `${eventUrl}/photos/${row.id}.jpg`,
+        fileName: `photo-${list.length + 1}.jpg`,
+      });
+      photosByPitch.set(row.pitchId, list);
+    }
+    // Feedback is for the host and organisers: only the organiser's whole-event file carries it, anonymous.
+    const feedbackByPitch = new Map<string, ExportFeedback>();
+    if (options.withBallots) {
+      for (const row of tx
+        .select({ pitchId: feedback.pitchId, rating: feedback.rating, comment: feedback.comment })
+        .from(feedback)
+        .where(eq(feedback.eventId, event.id))
+        .orderBy(asc(feedback.createdAt), asc(feedback.rating))
+        .all()) {
+        const entry = feedbackByPitch.get(row.pitchId) ?? { ratings: [], comments: [] };
+        entry.ratings.push(row.rating);
+        if (row.comment.trim()) entry.comments.push(row.comment);
+        feedbackByPitch.set(row.pitchId, entry);
+      }
+    }
+
     const roomById = new Map(roomRows.map((r) => [r.id, r]));
     const slotById = new Map(slotRows.map((s) => [s.id, s]));
     const placementByPitch = new Map(placementRows.map((p) => [p.pitchId, p]));
@@ -184,6 +226,8 @@ export function readExportModel(
               }
             : null,
         items,
+        photos: photosByPitch.get(pitch.id) ?? [],
+        ...(options.withBallots ? { feedback: feedbackByPitch.get(pitch.id) ?? { ratings: [], comments: [] } } : {}),
       };
     });
 
@@ -281,116 +325,176 @@ export async function importEvent(
     description: take(),
     notes: session.notes.map(() => ({ text: take(), blocker: take(), impact: take(), helped: take() })),
   }));
-  const event = ctx.db.transaction((tx) => {
-    const created = tx
-      .insert(events)
-      .values({
-        id: newId(),
-        slug: freeSlug(tx, file.event.name),
-        name: file.event.name,
-        date: file.event.date,
-        timeZone: file.event.timeZone,
-        organiserKeyHash: hashSecret(organiserKey),
-        passcodeHash: passcode ? hashSecret(passcode) : null,
-        pitchingOpen: file.event.pitchingOpen,
-        votingOpen: file.event.votingOpen,
-        votesPerAttendee: file.event.votesPerAttendee,
-        blindVoting: file.event.blindVoting,
-        shufflePitches: file.event.shufflePitches,
-      })
-      .returning()
-      .get();
-    const eventId = created.id;
-
-    const roomIds = new Map<string, string>();
-    file.rooms.forEach((room, position) => {
-      const id = newId();
-      roomIds.set(room.name, id);
-      tx.insert(rooms).values({ id, eventId, name: room.name, capacity: room.capacity, position }).run();
-    });
-    const slotIds = new Map<string, string>();
-    for (const slot of file.timeSlots) {
-      const id = newId();
-      slotIds.set(slot.start, id);
-      tx.insert(timeSlots)
-        .values({ id, eventId, localStart: slot.start, localEnd: slot.end, kind: slot.kind, label: slot.label })
-        .run();
-    }
-    // Named people (pitchers and note-takers who chose to be named) become attendees who keep that choice.
-    const people = new Map<string, string>();
-    const person = (name: string | null): string | null => {
-      if (!name) return null;
-      const known = people.get(name);
-      if (known) return known;
-      const id = newId();
-      tx.insert(attendees).values({ id, eventId, name, nameInWriteups: true }).run();
-      people.set(name, id);
-      return id;
-    };
-    const pitchIds = file.sessions.map((session, i) => {
-      const html = storedHtml[i];
-      const id = newId();
-      tx.insert(pitches)
-        .values({
-          id,
-          eventId,
-          attendeeId: person(session.pitcher),
-          title: session.title,
-          description: session.description,
-          descriptionHtml: html?.description ?? "",
-          tags: session.tags,
-          status: "open",
-          chathamHouse: session.chathamHouse,
-          notesLocked: session.notesLocked,
-          createdAt: session.createdAt,
-        })
-        .run();
-      if (session.placement) {
-        const roomId = roomIds.get(session.placement.room);
-        const slotId = slotIds.get(session.placement.start);
-        if (roomId && slotId) {
-          tx.insert(placements)
-            .values({ pitchId: id, eventId, roomId, slotId, pinned: session.placement.pinned })
-            .run();
-        }
+  // Photos are read and re-encoded like uploads (nothing in the file is trusted), one at a time.
+  const newEventId = newId();
+  // Loaded here, not at the top: the export worker threads import this module and never need sharp.
+  const { makePhoto, photoQueue } = await import("./photoImage.server");
+  const madePhotos: Array<Array<{ id: string; alt: string; createdAt: string; made: MadePhoto }>> = [];
+  for (const [i, session] of file.sessions.entries()) {
+    const made: (typeof madePhotos)[number] = [];
+    for (const [j, photo] of (session.photos ?? []).entries()) {
+      try {
+        made.push({
+          id: newId(),
+          alt: photo.alt,
+          createdAt: photo.createdAt,
+          made: await photoQueue(() => makePhoto(Buffer.from(photo.jpeg, "base64"))),
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ServiceError("invalid", message, { [`sessions.${i}.photos.${j}`]: [message] });
       }
-      session.notes.forEach((note, j) => {
-        tx.insert(capturedItems)
+    }
+    madePhotos.push(made);
+  }
+  const photoDir = photoPaths(photosDirOf(ctx), newEventId, "x").dir;
+  if (madePhotos.some((list) => list.length)) {
+    mkdirSync(photoDir, { recursive: true });
+    for (const list of madePhotos) {
+      for (const photo of list) {
+        const paths = photoPaths(photosDirOf(ctx), newEventId, photo.id);
+        writeFileSync(paths.web, photo.made.web.data);
+        writeFileSync(paths.thumb, photo.made.thumb.data);
+      }
+    }
+  }
+  let event: Event;
+  try {
+    event = importRows();
+  } catch (error) {
+    rmSync(photoDir, { recursive: true, force: true });
+    throw error;
+  }
+  return { event, organiserKey, file };
+
+  function importRows(): Event {
+    return ctx.db.transaction((tx) => {
+      const created = tx
+        .insert(events)
+        .values({
+          id: newEventId,
+          slug: freeSlug(tx, file.event.name),
+          name: file.event.name,
+          date: file.event.date,
+          timeZone: file.event.timeZone,
+          organiserKeyHash: hashSecret(organiserKey),
+          passcodeHash: passcode ? hashSecret(passcode) : null,
+          pitchingOpen: file.event.pitchingOpen,
+          votingOpen: file.event.votingOpen,
+          votesPerAttendee: file.event.votesPerAttendee,
+          blindVoting: file.event.blindVoting,
+          shufflePitches: file.event.shufflePitches,
+        })
+        .returning()
+        .get();
+      const eventId = created.id;
+
+      const roomIds = new Map<string, string>();
+      file.rooms.forEach((room, position) => {
+        const id = newId();
+        roomIds.set(room.name, id);
+        tx.insert(rooms).values({ id, eventId, name: room.name, capacity: room.capacity, position }).run();
+      });
+      const slotIds = new Map<string, string>();
+      for (const slot of file.timeSlots) {
+        const id = newId();
+        slotIds.set(slot.start, id);
+        tx.insert(timeSlots)
+          .values({ id, eventId, localStart: slot.start, localEnd: slot.end, kind: slot.kind, label: slot.label })
+          .run();
+      }
+      // Named people (pitchers and note-takers who chose to be named) become attendees who keep that choice.
+      const people = new Map<string, string>();
+      const person = (name: string | null): string | null => {
+        if (!name) return null;
+        const known = people.get(name);
+        if (known) return known;
+        const id = newId();
+        tx.insert(attendees).values({ id, eventId, name, nameInWriteups: true }).run();
+        people.set(name, id);
+        return id;
+      };
+      const pitchIds = file.sessions.map((session, i) => {
+        const html = storedHtml[i];
+        const id = newId();
+        tx.insert(pitches)
           .values({
-            id: newId(),
+            id,
             eventId,
-            pitchId: id,
-            authorId: person(note.author),
-            kind: note.kind,
-            text: note.text,
-            blocker: note.blocker,
-            impact: note.impact,
-            helped: note.helped,
-            html: html?.notes[j] ?? NO_ITEM_HTML,
-            saidBy: note.saidBy,
-            saidByConsent: note.saidBy !== null,
-            createdAt: note.createdAt,
+            attendeeId: person(session.pitcher),
+            title: session.title,
+            description: session.description,
+            descriptionHtml: html?.description ?? "",
+            tags: session.tags,
+            status: "open",
+            chathamHouse: session.chathamHouse,
+            notesLocked: session.notesLocked,
+            createdAt: session.createdAt,
           })
           .run();
+        if (session.placement) {
+          const roomId = roomIds.get(session.placement.room);
+          const slotId = slotIds.get(session.placement.start);
+          if (roomId && slotId) {
+            tx.insert(placements)
+              .values({ pitchId: id, eventId, roomId, slotId, pinned: session.placement.pinned })
+              .run();
+          }
+        }
+        for (const photo of madePhotos[i] ?? []) {
+          tx.insert(photos)
+            .values({
+              id: photo.id,
+              eventId,
+              pitchId: id,
+              uploaderId: null,
+              alt: photo.alt,
+              width: photo.made.web.width,
+              height: photo.made.web.height,
+              bytes: photo.made.web.data.byteLength,
+              thumbWidth: photo.made.thumb.width,
+              thumbHeight: photo.made.thumb.height,
+              createdAt: photo.createdAt,
+            })
+            .run();
+        }
+        session.notes.forEach((note, j) => {
+          tx.insert(capturedItems)
+            .values({
+              id: newId(),
+              eventId,
+              pitchId: id,
+              authorId: person(note.author),
+              kind: note.kind,
+              text: note.text,
+              blocker: note.blocker,
+              impact: note.impact,
+              helped: note.helped,
+              html: html?.notes[j] ?? NO_ITEM_HTML,
+              saidBy: note.saidBy,
+              saidByConsent: note.saidBy !== null,
+              createdAt: note.createdAt,
+            })
+            .run();
+        });
+        return id;
       });
-      return id;
-    });
-    // Each ballot becomes one anonymous attendee with those votes.
-    for (const ballot of file.ballots) {
-      if (ballot.length === 0) continue;
-      const voter = newId();
-      tx.insert(attendees).values({ id: voter, eventId, name: "", nameInWriteups: false }).run();
-      for (const index of ballot) {
-        const pitchId = pitchIds[index];
-        if (pitchId) tx.insert(votes).values({ eventId, pitchId, attendeeId: voter }).run();
+      // Each ballot becomes one anonymous attendee with those votes.
+      for (const ballot of file.ballots) {
+        if (ballot.length === 0) continue;
+        const voter = newId();
+        tx.insert(attendees).values({ id: voter, eventId, name: "", nameInWriteups: false }).run();
+        for (const index of ballot) {
+          const pitchId = pitchIds[index];
+          if (pitchId) tx.insert(votes).values({ eventId, pitchId, attendeeId: voter }).run();
+        }
       }
-    }
-    audit(tx, {
-      eventId,
-      action: "event.import",
-      detail: { name: file.event.name, sessions: file.sessions.length, rooms: file.rooms.length },
+      audit(tx, {
+        eventId,
+        action: "event.import",
+        detail: { name: file.event.name, sessions: file.sessions.length, rooms: file.rooms.length },
+      });
+      return created;
     });
-    return created;
-  });
-  return { event, organiserKey, file };
+  }
 }

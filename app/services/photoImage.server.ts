@@ -1,5 +1,6 @@
 import sharp from "sharp";
 import { ServiceError } from "./errors";
+import { PHOTO_LIMITS } from "./photoFiles.server";
 
 /**
  * The image work behind session photos (sharp over libvips): read only
@@ -11,23 +12,6 @@ import { ServiceError } from "./errors";
  * every thread and core (the machine serves pages meanwhile).
  */
 
-export const PHOTO_LIMITS = {
-  /** The largest upload, counted as it arrives (server.ts bodyGuard); MAX_PHOTO_SIZE overrides it. */
-  uploadBytes: 15 * 1024 * 1024,
-  /** Refused before decoding: width × height over this (a 64-megapixel photo passes). */
-  inputPixels: 64_000_000,
-  /** Longest side of the web size and of the thumbnail. */
-  webSide: 1600,
-  thumbSide: 400,
-  /** Photos waiting for the image worker beyond those being made: more are refused ("busy"). */
-  queued: 16,
-  /** A photo kept offline in the browser's outbox, at most. */
-  offlineBytes: 5 * 1024 * 1024,
-  /** A photo carried in export.json (its web size), at most; import refuses larger ones. */
-  fileBytes: 4 * 1024 * 1024,
-  perSession: 50,
-  altText: 300,
-} as const;
 
 /** What the libvips in this install reads. HEIC needs a libvips built with libde265, which sharp's prebuilt one is not. */
 const READABLE = new Set(["jpeg", "png", "webp", "gif", "tiff", "heif"]);

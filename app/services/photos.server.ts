@@ -7,8 +7,7 @@ import { audit } from "./audit.server";
 import { findSession } from "./capture.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
-import { photoPaths, photosFolder } from "./photoFiles.server";
-import { PHOTO_LIMITS, makePhoto, photoQueue } from "./photoImage.server";
+import { PHOTO_LIMITS, photoPaths, photosFolder } from "./photoFiles.server";
 import { validate } from "./validate";
 import { type Viewer, requireAccess, requireAttendee } from "./viewer.server";
 
@@ -97,6 +96,8 @@ export async function addPhoto(
   const first = check();
   if (first.existing) return { photo: photoView(first.existing), duplicate: true };
   const bytes = await bytesOf(input.photo);
+  // sharp loads on the first upload: worker threads that import this module for exports never need it.
+  const { makePhoto, photoQueue } = await import("./photoImage.server");
   const made = await photoQueue(() => makePhoto(bytes));
   const paths = photoPaths(photosDirOf(ctx), viewer.event.id, data.id);
   mkdirSync(paths.dir, { recursive: true });

@@ -7,6 +7,7 @@ import type { Ack, FeedbackSummary, JoinedEvent, PhotoView, WatchedSession } fro
 import { type DbProbe, openDbProbe } from "../helpers/db";
 import { HttpClient, createEvent, joinAs } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
+import { buildWithHugo, unzip } from "../consumers";
 import { decodeHtml } from "./support";
 import { type TestSocket, connectSocket, nextEvent, record } from "../helpers/socket";
 
@@ -403,5 +404,84 @@ describe("session feedback", () => {
     expect(organiserFile).toContain(secret);
     attendeeHeard.stop();
     expect(attendeeHeard.seen).toEqual([]);
+  });
+});
+
+describe("photos in every write-up", () => {
+  it("links, bundles, embeds and carries the photos, and Hugo builds a page that shows them", async () => {
+    const c = await camp();
+    const taker = await joinAs(server.url, c.slug, "Taker");
+    const alt = "Flipchart: five stickies about CI";
+    const { json } = await upload(taker, c.slug, c.pitchId, await phonePhoto(), { alt });
+    const id = json.photo?.id ?? "";
+    const url = `${server.url}/e/${c.slug}/photos/${id}.jpg`;
+    const get = async (path: string, client: HttpClient = taker) => {
+      const response = await client.get(`/e/${c.slug}/${path}`);
+      expect(response.status, path).toBe(200);
+      return new Uint8Array(await response.arrayBuffer());
+    };
+    const text = async (path: string, client?: HttpClient) => new TextDecoder().decode(await get(path, client));
+
+    // Markdown posts (session and event) link the photo on this site.
+    expect(await text(`s/${c.pitchId}/export.md`)).toContain(`![${alt}](${url})`);
+    expect(await text("export.md")).toContain(`![${alt}](${url})`);
+
+    // The standalone HTML embeds it: no request leaves the file, and its CSP allows data: images only.
+    const html = await text(`s/${c.pitchId}/export.html`);
+    expect(html).toMatch(new RegExp(`<img src="data:image/jpeg;base64,[A-Za-z0-9+/=]+" alt="${alt}"`));
+    expect(html).toContain("img-src data:");
+    expect(html).not.toContain(url);
+    expect(html).not.toMatch(/src="https?:/);
+
+    // The static-site zip: a page bundle with the photo beside index.md, linked relatively; Hugo publishes both.
+    const zip = await get("export.zip");
+    const entries = Object.keys(unzip(zip));
+    const bundle = entries.find((name) => name.endsWith("/index.md"));
+    expect(bundle).toMatch(/^content\/posts\/\d{4}-\d{2}-\d{2}-flipcharts-\d+\/index\.md$/);
+    const folder = (bundle as string).replace(/index\.md$/, "");
+    expect(entries).toContain(`${folder}photo-1.jpg`);
+    expect(unzip(zip)[bundle as string]).toContain(`![${alt}](photo-1.jpg)`);
+    const site = buildWithHugo(zip);
+    expect(site.ok, site.output).toBe(true);
+    const [pagePath, page] = Object.entries(site.pages).find(([, body]) => body.includes("photo-1.jpg")) ?? [];
+    expect(page).toMatch(new RegExp(`<img src="photo-1.jpg" alt="${alt}"`));
+    // The image resolves beside the page, where Hugo put it.
+    const published = `${dirname(pagePath as string)}/photo-1.jpg`;
+    expect(site.assets[published]).toBeGreaterThan(1000);
+
+    // The WordPress file: an attachment with its alt text, at the photo's address, whose parent is the post.
+    const wxrText = await text("export.wxr");
+    expect(wxrText).toContain("<wp:post_type><![CDATA[attachment]]></wp:post_type>");
+    expect(wxrText).toContain(`<wp:attachment_url><![CDATA[${url}]]></wp:attachment_url>`);
+    expect(wxrText).toMatch(
+      /_wp_attachment_image_alt\]\]><\/wp:meta_key>\s*<wp:meta_value><!\[CDATA\[Flipchart: five stickies about CI\]\]>/,
+    );
+
+    // The organiser's export.json carries the bytes; /import makes a new event that shows the photo.
+    const file = JSON.parse(await text("export.json", c.organiser));
+    const carried = file.sessions.find((s: { photos?: unknown[] }) => s.photos?.length).photos[0];
+    expect(carried.alt).toBe(alt);
+    const carriedBytes = Buffer.from(carried.jpeg, "base64");
+    expect(await exifr.gps(carriedBytes)).toBeUndefined();
+    const importer = new HttpClient(server.url);
+    const imported = await importer.post("/import", { json: JSON.stringify(file) });
+    expect(imported.status, await imported.clone().text()).toBe(302);
+    const newSlug = imported.headers.get("location")?.match(/^\/e\/([^/]+)\/admin/)?.[1] ?? "";
+    const newId = db.get<{ id: string }>(
+      "select photos.id from photos join events on events.id = photos.event_id where events.slug = ?",
+      newSlug,
+    )?.id;
+    expect(newId).toBeTruthy();
+    const copy = await importer.get(`/e/${newSlug}/photos/${newId}.jpg`);
+    expect(copy.status).toBe(200);
+    expect((await sharp(Buffer.from(await copy.arrayBuffer())).metadata()).width).toBe(800);
+
+    // A file with a photo that is not an image is refused as a whole.
+    const broken = structuredClone(file);
+    broken.sessions.find((s: { photos?: unknown[] }) => s.photos?.length).photos[0].jpeg =
+      Buffer.from("nope").toString("base64");
+    const refused = await new HttpClient(server.url).post("/import", { json: JSON.stringify(broken) });
+    expect(refused.status).toBe(400);
+    expect(decodeHtml(await refused.text())).toMatch(/photos\[0\]: That file is not a photo/);
   });
 });
