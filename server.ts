@@ -95,7 +95,8 @@ async function main() {
             ? ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`]
             : ["'self'", "'unsafe-inline'"],
           connectSrc: isProduction ? ["'self'"] : ["'self'", "ws:"],
-          imgSrc: ["'self'", "data:"],
+          // blob: shows a photo waiting in the outbox (a local file) before it is sent.
+          imgSrc: ["'self'", "data:", "blob:"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
