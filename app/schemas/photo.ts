@@ -1,11 +1,12 @@
 import { z } from "zod";
 import { clientItemId } from "./capture";
 import { idSchema } from "./event";
+import { limits } from "./limits";
 
 /** Session photos and feedback: what the forms and the upload carry. */
 
-export const PHOTO_ALT_MAX = 300;
-export const FEEDBACK_COMMENT_MAX = 1000;
+const PHOTO_ALT_MAX = limits.photoAlt;
+const FEEDBACK_COMMENT_MAX = limits.feedbackComment;
 
 export const addPhotoSchema = z.object({
   /** Made by the uploader's client, so a retried upload is stored once. */

@@ -84,7 +84,7 @@ describe("photos on two phones", () => {
       .poll(() => photo(ben.page, "Flipchart with the team's three blockers").isVisible(), { timeout: 30_000 })
       .toBe(true);
     await expect
-      .poll(() => photo(ann.page, "Flipchart with the team's three blockers").isVisible(), { timeout: 30_000 })
+      .poll(() => photo(ann.page, "Flipchart with the team's three blockers").first().isVisible(), { timeout: 30_000 })
       .toBe(true);
     // The thumbnail really loaded (a broken image has no natural width).
     await expect

@@ -1,5 +1,6 @@
 import { Form } from "@remix-run/react";
 import type { FeedbackSummary } from "../../realtime/contract";
+import { FeedbackFigures } from "../capture/Feedback";
 
 /** Session feedback: switched on per event; the organisers see every session's responses here. */
 export function FeedbackPanel({
@@ -49,14 +50,5 @@ export function FeedbackList({
         </li>
       ))}
     </ul>
-  );
-}
-
-export function FeedbackFigures({ summary }: { summary: FeedbackSummary }) {
-  if (summary.count === 0) return <>no feedback yet</>;
-  return (
-    <>
-      {summary.count} {summary.count === 1 ? "response" : "responses"}, average {summary.average?.toFixed(1)} out of 5
-    </>
   );
 }

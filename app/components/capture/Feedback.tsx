@@ -1,9 +1,6 @@
-import { useFetcher } from "@remix-run/react";
-import { useEffect, useState } from "react";
+import { Suspense, lazy, useEffect, useState } from "react";
 import type { FeedbackSummary } from "../../realtime/contract";
 import { useLive } from "../../realtime/LiveChannel";
-import { FEEDBACK_COMMENT_MAX } from "../../schemas/photo";
-import { FeedbackFigures } from "../admin/FeedbackPanel";
 
 export interface PageFeedback {
   on: boolean;
@@ -13,19 +10,28 @@ export interface PageFeedback {
   summary: FeedbackSummary | null;
 }
 
-const RATINGS = [
-  [1, "1 (not useful)"],
-  [2, "2"],
-  [3, "3"],
-  [4, "4"],
-  [5, "5 (very useful)"],
-] as const;
+/**
+ * The form loads only where the event asks for feedback (the session page
+ * stays light), once the page is hydrated: a lazy part still loading during
+ * hydration would be interrupted by the first live push.
+ */
+const FeedbackForm = lazy(() => import("./FeedbackForm"));
+
+export function FeedbackFigures({ summary }: { summary: FeedbackSummary }) {
+  if (summary.count === 0) return <>no feedback yet</>;
+  return (
+    <>
+      {summary.count} {summary.count === 1 ? "response" : "responses"}, average {summary.average?.toFixed(1)} out of 5
+    </>
+  );
+}
 
 /** "Give feedback" for attendees once the session started; the count, average and comments for its host and organisers. */
 export function Feedback({ pitchId, feedback }: { pitchId: string; feedback: PageFeedback }) {
-  const fetcher = useFetcher<{ error?: string; notice?: string }>();
   const { socket } = useLive();
   const [pushed, setPushed] = useState<FeedbackSummary | null>(null);
+  const [hydrated, setHydrated] = useState(false);
+  useEffect(() => setHydrated(true), []);
   useEffect(() => {
     if (!socket || !feedback.summary) return;
     const onSummary = (u: { pitchId: string; summary: FeedbackSummary }) => {
@@ -37,7 +43,6 @@ export function Feedback({ pitchId, feedback }: { pitchId: string; feedback: Pag
     };
   }, [socket, pitchId, feedback.summary]);
   const summary = pushed ?? feedback.summary;
-  const answer = fetcher.state === "idle" ? fetcher.data : undefined;
   if (!feedback.on && !summary?.count) return null;
   return (
     <section className="card feedback" aria-labelledby="feedback-heading">
@@ -58,51 +63,11 @@ export function Feedback({ pitchId, feedback }: { pitchId: string; feedback: Pag
         </div>
       ) : null}
       {feedback.offered ? (
-        <fetcher.Form method="post" className="feedback-form">
-          <input type="hidden" name="intent" value="feedback" />
-          <fieldset>
-            <legend>Rating</legend>
-            <div className="rating">
-              {RATINGS.map(([value, label]) => (
-                <label key={value} className="check">
-                  <input
-                    type="radio"
-                    name="rating"
-                    value={value}
-                    required
-                    defaultChecked={feedback.mine?.rating === value}
-                  />
-                  {label}
-                </label>
-              ))}
-            </div>
-          </fieldset>
-          <div className="field">
-            <label htmlFor="feedback-comment">Comment</label>
-            <textarea
-              id="feedback-comment"
-              name="comment"
-              rows={3}
-              maxLength={FEEDBACK_COMMENT_MAX}
-              defaultValue={feedback.mine?.comment ?? ""}
-              aria-describedby="feedback-hint"
-            />
-            <p className="hint" id="feedback-hint">
-              Optional and anonymous: only the host and the organisers read it.
-              {feedback.mine ? " Sending again replaces your earlier feedback." : ""}
-            </p>
-          </div>
-          {answer?.error ? (
-            <p className="form-error" role="alert">
-              {answer.error}
-            </p>
-          ) : answer?.notice ? (
-            <p className="notice" role="status">
-              {answer.notice}
-            </p>
-          ) : null}
-          <button type="submit">Send feedback</button>
-        </fetcher.Form>
+        hydrated ? (
+          <Suspense fallback={null}>
+            <FeedbackForm mine={feedback.mine} />
+          </Suspense>
+        ) : null
       ) : feedback.on && !summary ? (
         <p className="muted">Feedback opens when the session starts.</p>
       ) : null}

@@ -1,19 +1,14 @@
-import { type FormEvent, useCallback, useEffect, useRef, useState } from "react";
-import type { PendingPhoto } from "../../realtime/photoOutbox";
+import { type FormEvent, Suspense, lazy, useCallback, useEffect, useState } from "react";
 import type { ShownPhoto } from "../../realtime/usePhotos";
-import { PHOTO_ALT_MAX } from "../../schemas/photo";
+import { limits } from "../../schemas/limits";
 import { ConfirmDetails } from "../ConfirmDetails";
 
-type Outbox = typeof import("../../realtime/photoOutbox");
-
-/** The photo outbox (IndexedDB, uploads) loads only when a photo is added or some wait: the session page stays light. */
-let outboxModule: Promise<Outbox> | null = null;
-const loadOutbox = () => {
-  outboxModule ??= import("../../realtime/photoOutbox");
-  return outboxModule;
-};
-
-const OUTBOX_EVENT = "unconf:photo-outbox";
+/**
+ * The photo outbox (IndexedDB, uploads) and the list of photos waiting in it
+ * load only when a photo is added or some wait: the session page stays light.
+ */
+const PendingPhotos = lazy(() => import("./PendingPhotos"));
+const loadOutbox = () => import("../../realtime/photoOutbox");
 const waitingKey = (slug: string) => `unconf:photos-waiting:${slug}`;
 
 function newPhotoId(): string {
@@ -22,65 +17,6 @@ function newPhotoId(): string {
     .replace(/\+/g, "-")
     .replace(/\//g, "_")
     .replace(/=+$/, "");
-}
-
-/** This event's photos waiting to be sent, read from the outbox whenever it changes; sent again on a backoff. */
-function usePendingPhotos(slug: string, pitchId: string) {
-  const [pending, setPending] = useState<PendingPhoto[]>([]);
-  useEffect(() => {
-    let cancelled = false;
-    let timer: ReturnType<typeof setTimeout> | undefined;
-    let attempt = 0;
-    const read = async () => {
-      let waiting = false;
-      try {
-        waiting = Number(window.localStorage.getItem(waitingKey(slug)) ?? 0) > 0;
-      } catch {
-        waiting = true;
-      }
-      if (!waiting && !outboxModule) {
-        setPending([]);
-        return;
-      }
-      const outbox = await loadOutbox();
-      const list = await outbox.listPendingPhotos(slug).catch(() => []);
-      if (!cancelled) setPending(list);
-    };
-    const trySend = async () => {
-      clearTimeout(timer);
-      const outbox = outboxModule ? await outboxModule : null;
-      if (!outbox || cancelled) return;
-      const list = await outbox.listPendingPhotos(slug).catch(() => []);
-      if (!list.some((p) => !p.error)) return;
-      const done = await outbox.sendWaitingPhotos(slug).catch(() => false);
-      attempt = done ? 0 : attempt + 1;
-      if (!done && !cancelled) timer = setTimeout(trySend, Math.min(30_000, 1000 * 2 ** Math.min(attempt, 5)));
-    };
-    const onChange = () => void read();
-    const onOnline = () => void trySend();
-    void read().then(trySend);
-    window.addEventListener(OUTBOX_EVENT, onChange);
-    window.addEventListener("online", onOnline);
-    window.addEventListener("focus", onOnline);
-    return () => {
-      cancelled = true;
-      clearTimeout(timer);
-      window.removeEventListener(OUTBOX_EVENT, onChange);
-      window.removeEventListener("online", onOnline);
-      window.removeEventListener("focus", onOnline);
-    };
-  }, [slug]);
-  return pending.filter((p) => p.pitchId === pitchId);
-}
-
-function PendingPreview({ photo }: { photo: PendingPhoto }) {
-  const [url, setUrl] = useState<string | null>(null);
-  useEffect(() => {
-    const made = URL.createObjectURL(photo.blob);
-    setUrl(made);
-    return () => URL.revokeObjectURL(made);
-  }, [photo.blob]);
-  return url ? <img src={url} alt={photo.alt} className="photo-thumb" /> : null;
 }
 
 /**
@@ -109,11 +45,17 @@ export function Photos({
   onRemoved: (id: string) => void;
 }) {
   const base = `/e/${slug}/s/${pitchId}/photos`;
-  const pending = usePendingPhotos(slug, pitchId);
-  const unsent = pending.filter((p) => !p.error).length;
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
-  const formRef = useRef<HTMLFormElement>(null);
+  // Photos waiting from an earlier visit (a hint kept by the outbox), or one added now: show the outbox.
+  const [outboxShown, setOutboxShown] = useState(false);
+  useEffect(() => {
+    try {
+      if (Number(window.localStorage.getItem(waitingKey(slug)) ?? 0) > 0) setOutboxShown(true);
+    } catch {
+      setOutboxShown(true);
+    }
+  }, [slug]);
 
   const onSubmit = useCallback(
     async (event: FormEvent<HTMLFormElement>) => {
@@ -127,6 +69,7 @@ export function Photos({
       if (!alt) return setError("Describe the photo: say what it shows, for people who cannot see it.");
       setError(null);
       setBusy(true);
+      setOutboxShown(true);
       try {
         const outbox = await loadOutbox();
         const result = await outbox.addPhoto({
@@ -161,12 +104,12 @@ export function Photos({
   return (
     <section className="card photos" aria-labelledby="photos-heading">
       <h2 id="photos-heading">Photos</h2>
-      {unsent > 0 ? (
-        <p className="badge warn" role="status">
-          {unsent} {unsent === 1 ? "photo" : "photos"} not sent yet
-        </p>
+      {outboxShown ? (
+        <Suspense fallback={null}>
+          <PendingPhotos slug={slug} pitchId={pitchId} />
+        </Suspense>
       ) : null}
-      {photos.length || pending.length ? (
+      {photos.length ? (
         <ul className="photo-list" aria-label="Photos">
           {photos.map((photo) => (
             <li key={photo.id}>
@@ -200,35 +143,12 @@ export function Photos({
               ) : null}
             </li>
           ))}
-          {pending.map((photo) => (
-            <li key={photo.id} className="pending">
-              <figure>
-                <PendingPreview photo={photo} />
-                <figcaption>
-                  {photo.alt} <span className="badge warn">{photo.error ? "Not sent" : "Not sent yet"}</span>
-                </figcaption>
-              </figure>
-              {photo.error ? (
-                <>
-                  <p className="form-error">{photo.error}</p>
-                  <button
-                    type="button"
-                    className="small secondary"
-                    onClick={() => void loadOutbox().then((o) => o.discardPhoto(slug, photo.id))}
-                  >
-                    Discard
-                  </button>
-                </>
-              ) : null}
-            </li>
-          ))}
         </ul>
       ) : (
         <p className="muted">No photos yet.</p>
       )}
       {canAdd ? (
         <form
-          ref={formRef}
           method="post"
           action={base}
           encType="multipart/form-data"
@@ -247,7 +167,7 @@ export function Photos({
           </div>
           <div className="field">
             <label htmlFor="photo-alt">Describe the photo</label>
-            <input id="photo-alt" type="text" name="alt" required maxLength={PHOTO_ALT_MAX} autoComplete="off" />
+            <input id="photo-alt" type="text" name="alt" required maxLength={limits.photoAlt} autoComplete="off" />
           </div>
           {error ? (
             <p className="form-error" role="alert">
