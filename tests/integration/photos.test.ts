@@ -1,5 +1,7 @@
-import { readFileSync, readdirSync, existsSync } from "node:fs";
-import { dirname, join } from "node:path";
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join, resolve } from "node:path";
 import exifr from "exifr";
 import sharp from "sharp";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -483,5 +485,30 @@ describe("photos in every write-up", () => {
     const refused = await new HttpClient(server.url).post("/import", { json: JSON.stringify(broken) });
     expect(refused.status).toBe(400);
     expect(decodeHtml(await refused.text())).toMatch(/photos\[0\]: That file is not a photo/);
+  });
+});
+
+describe("npm run backup", () => {
+  it("copies every stored photo's files beside the database copy", async () => {
+    const c = await camp();
+    const taker = await joinAs(server.url, c.slug, "Backer");
+    await upload(taker, c.slug, c.pitchId, await phonePhoto(), { alt: "Backed up" });
+    const destination = join(mkdtempSync(join(tmpdir(), "unconf-photo-backup-")), "copy.sqlite");
+    const run = spawnSync(process.execPath, ["--import", "tsx", "scripts/backup.ts", destination], {
+      cwd: resolve(import.meta.dirname, "../.."),
+      env: { ...process.env, DATABASE_URL: server.dbPath },
+      encoding: "utf8",
+      timeout: 60_000,
+    });
+    expect(run.status, `${run.stdout}${run.stderr}`).toBe(0);
+    expect(run.stdout).toMatch(/Copied \d+ photo files to .*copy\.sqlite\.photos/);
+    const rows = db.all<{ id: string; event_id: string }>("select id, event_id from photos");
+    expect(rows.length).toBeGreaterThan(0);
+    for (const row of rows) {
+      for (const name of [`${row.id}.jpg`, `${row.id}.thumb.jpg`]) {
+        const copied = join(`${destination}.photos`, row.event_id, name);
+        expect(readFileSync(copied)).toEqual(readFileSync(join(photosDir(), row.event_id, name)));
+      }
+    }
   });
 });
