@@ -227,7 +227,7 @@ export function readExportModel(
             : null,
         items,
         photos: photosByPitch.get(pitch.id) ?? [],
-        ...(options.withBallots ? { feedback: feedbackByPitch.get(pitch.id) ?? { ratings: [], comments: [] } } : {}),
+        ...(feedbackByPitch.has(pitch.id) ? { feedback: feedbackByPitch.get(pitch.id) } : {}),
       };
     });
 
