@@ -111,7 +111,11 @@ describe("photos on two phones", () => {
 
   it("gives feedback from a phone once the session has started", async () => {
     const cleo = await phone("Cleo");
-    await expect.poll(() => cleo.page.getByRole("heading", { name: "Give feedback" }).isVisible()).toBe(true);
+    await expect
+      .poll(() => cleo.page.getByRole("heading", { name: "Give feedback" }).isVisible(), { timeout: 30_000 })
+      .toBe(true);
+    // The form loads once the page is hydrated.
+    await expect.poll(() => cleo.page.getByRole("radio", { name: "4" }).isVisible(), { timeout: 30_000 }).toBe(true);
     await cleo.page.getByRole("radio", { name: "4" }).check();
     await cleo.page.getByRole("textbox", { name: "Comment" }).fill("Useful, more time next time");
     await cleo.page.getByRole("button", { name: "Send feedback" }).click();
