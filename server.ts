@@ -10,7 +10,7 @@ import { pinoHttp } from "pino-http";
 import { Server } from "socket.io";
 import type { ViteDevServer } from "vite";
 import { readEnv, sessionSecret, trustFunction } from "./app/env.server";
-import { bodyGuard, originAllowed, remixHandler, sameOriginPosts } from "./app/http.server";
+import { bodyGuard, isPhotoUpload, originAllowed, remixHandler, sameOriginPosts } from "./app/http.server";
 import { type IoServer, attachHub, createPublisher } from "./app/realtime/hub.server";
 import type { RequestContext, ServiceContext } from "./app/services/context.server";
 import { createEventCache } from "./app/services/eventCache.server";
@@ -19,6 +19,7 @@ import { redactUrl } from "./app/security.server";
 import { createIdentityCookie } from "./app/services/identity.server";
 import { type HeavyWork, inlineHeavyWork } from "./app/services/heavyWork.server";
 import { createWriteLimiter } from "./app/services/rateLimit.server";
+import { photosFolder } from "./app/services/photoFiles.server";
 import { backfillStoredHtml } from "./app/services/storedHtml.server";
 import { WorkerPool } from "./app/workers/pool.server";
 import { closeDatabase, databasePath, openDatabase } from "./db/client";
@@ -53,6 +54,7 @@ async function main() {
     },
   });
   const publisher = createPublisher(io);
+  const photosDir = photosFolder(env.DATABASE_URL);
   const services: ServiceContext = {
     db,
     publish: publisher,
@@ -64,6 +66,7 @@ async function main() {
     logger,
     identityCookie: createIdentityCookie(sessionSecret(env)),
     heavy,
+    photosDir,
     limiter: createWriteLimiter({
       perAttendeePerMinute: env.WRITES_PER_MINUTE_PER_ATTENDEE,
       perIpPerMinute: env.WRITES_PER_MINUTE_PER_IP,
@@ -95,7 +98,8 @@ async function main() {
             ? ["'self'", (_req, res) => `'nonce-${(res as express.Response).locals.cspNonce}'`]
             : ["'self'", "'unsafe-inline'"],
           connectSrc: isProduction ? ["'self'"] : ["'self'", "ws:"],
-          imgSrc: ["'self'", "data:"],
+          // blob: shows a photo waiting in the outbox (a local file) before it is sent.
+          imgSrc: ["'self'", "data:", "blob:"],
           styleSrc: ["'self'", "'unsafe-inline'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
@@ -151,7 +155,13 @@ async function main() {
 
   // Every request body is read here with a cap counted as it streams in, and must be a form.
   app.use(
-    bodyGuard((req) => (["/import", "/import.data"].includes(req.path) ? env.MAX_IMPORT_SIZE : env.MAX_FORM_SIZE)),
+    bodyGuard((req) =>
+      ["/import", "/import.data"].includes(req.path)
+        ? env.MAX_IMPORT_SIZE
+        : isPhotoUpload(req.path)
+          ? env.MAX_PHOTO_SIZE
+          : env.MAX_FORM_SIZE,
+    ),
   );
   app.all(
     "*",

@@ -125,6 +125,8 @@ const envSchema = z.object({
   MAX_FORM_SIZE: byteSize("MAX_FORM_SIZE", 1024, 64 * 1024 * 1024).default("256kb"),
   /** The largest request body for /import (an export file). */
   MAX_IMPORT_SIZE: byteSize("MAX_IMPORT_SIZE", 1024, 1024 * 1024 * 1024).default("20mb"),
+  /** The largest photo upload (a session photo's form post), counted as it arrives. */
+  MAX_PHOTO_SIZE: byteSize("MAX_PHOTO_SIZE", 64 * 1024, 100 * 1024 * 1024).default("15mb"),
 });
 
 export type Env = z.infer<typeof envSchema>;

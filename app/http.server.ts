@@ -149,6 +149,11 @@ function bytes(buffer: Buffer): Uint8Array<ArrayBuffer> {
   return new Uint8Array(buffer.buffer as ArrayBuffer, buffer.byteOffset, buffer.byteLength);
 }
 
+/** The session photo upload (/e/:slug/s/:id/photos), whose body may be as large as MAX_PHOTO_SIZE. */
+export function isPhotoUpload(path: string): boolean {
+  return /^\/e\/[^/]+\/s\/[^/]+\/photos(\.data)?$/.test(path);
+}
+
 const FORM_TYPES = ["application/x-www-form-urlencoded", "multipart/form-data"];
 
 /** Why a body cannot be a form, or null when it is one (urlencoded always parses; multipart may not). */

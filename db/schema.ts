@@ -45,6 +45,8 @@ export const events = sqliteTable(
     announcement: text("announcement"),
     /** When it was made: a phone that dismissed one announcement still sees the next. */
     announcementAt: text("announcement_at"),
+    /** Organisers switch it on: from a session's start its page offers "Give feedback". */
+    feedbackOn: integer("feedback_on", { mode: "boolean" }).notNull().default(false),
     createdAt: createdAt(),
   },
   (t) => [
@@ -263,6 +265,60 @@ export const capturedItems = sqliteTable(
   ],
 );
 
+/**
+ * A photo of a session (a flipchart, sticky notes). The files live in the data
+ * folder beside the database, `photos/<eventId>/<id>.jpg` (web size) and
+ * `<id>.thumb.jpg`, re-encoded without any metadata (app/services/photos.server.ts).
+ */
+export const photos = sqliteTable(
+  "photos",
+  {
+    /** Made by the uploader's client: a retried upload carries the same id. */
+    id: text("id").primaryKey(),
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    pitchId: text("pitch_id")
+      .notNull()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    uploaderId: text("uploader_id").references(() => attendees.id, { onDelete: "set null" }),
+    /** "Describe the photo": the alt text, required. */
+    alt: text("alt").notNull(),
+    width: integer("width").notNull(),
+    height: integer("height").notNull(),
+    bytes: integer("bytes").notNull(),
+    thumbWidth: integer("thumb_width").notNull(),
+    thumbHeight: integer("thumb_height").notNull(),
+    createdAt: createdAt(),
+  },
+  (t) => [index("photos_pitch_idx").on(t.pitchId, t.createdAt), index("photos_event_idx").on(t.eventId)],
+);
+
+/** One anonymous response per attendee per session; submitting again replaces it. Seen by hosts and organisers only. */
+export const feedback = sqliteTable(
+  "feedback",
+  {
+    eventId: text("event_id")
+      .notNull()
+      .references(() => events.id, { onDelete: "cascade" }),
+    pitchId: text("pitch_id")
+      .notNull()
+      .references(() => pitches.id, { onDelete: "cascade" }),
+    attendeeId: text("attendee_id")
+      .notNull()
+      .references(() => attendees.id, { onDelete: "cascade" }),
+    rating: integer("rating").notNull(),
+    comment: text("comment").notNull().default(""),
+    createdAt: createdAt(),
+    updatedAt: text("updated_at"),
+  },
+  (t) => [
+    primaryKey({ columns: [t.pitchId, t.attendeeId] }),
+    index("feedback_event_idx").on(t.eventId),
+    check("feedback_rating_range", sql`${t.rating} between 1 and 5`),
+  ],
+);
+
 export const auditLog = sqliteTable(
   "audit_log",
   {
@@ -372,6 +428,8 @@ export type Pitch = typeof pitches.$inferSelect;
 export type Vote = typeof votes.$inferSelect;
 export type Placement = typeof placements.$inferSelect;
 export type CapturedItem = typeof capturedItems.$inferSelect;
+export type Photo = typeof photos.$inferSelect;
+export type Feedback = typeof feedback.$inferSelect;
 export type AuditEntry = typeof auditLog.$inferSelect;
 export type CoHost = typeof coHosts.$inferSelect;
 export type Going = typeof going.$inferSelect;

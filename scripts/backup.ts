@@ -8,9 +8,12 @@
  * uses one) is copied beside it. See docs/operations.md, "Backups".
  *
  * The destination defaults to `<data folder>/backups/unconf-<UTC time>.sqlite`;
- * it must not exist yet. Exit status 0 on success, 1 on any failure (message on stderr).
+ * it must not exist yet. Session photos (`<data folder>/photos/`) are copied
+ * to `<destination>.photos/` after the database, so every photo the copy
+ * names has its files (a photo added meanwhile may be copied too, unnamed).
+ * Exit status 0 on success, 1 on any failure (message on stderr).
  */
-import { chmodSync, copyFileSync, existsSync, mkdirSync, statSync } from "node:fs";
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdirSync, readdirSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import Database from "better-sqlite3";
 import { readEnv } from "../app/env.server";
@@ -20,6 +23,8 @@ export interface BackupResult {
   database: string;
   secret: string | null;
   bytes: number;
+  /** The copied photos folder and how many files it holds, or null when there were none. */
+  photos: { folder: string; files: number } | null;
 }
 
 function stamp(date = new Date()): string {
@@ -65,7 +70,16 @@ export async function backup(source: string, destination?: string): Promise<Back
     copyFileSync(secretFile, secret);
     chmodSync(secret, 0o600);
   }
-  return { database: to, secret, bytes: statSync(to).size };
+  const photosFrom = join(dirname(from), "photos");
+  let photos: BackupResult["photos"] = null;
+  if (existsSync(photosFrom)) {
+    const folder = `${to}.photos`;
+    // Photo files never change once written (each is renamed into place whole), so a plain copy is consistent.
+    cpSync(photosFrom, folder, { recursive: true, filter: (source) => !source.endsWith(".part") });
+    const files = readdirSync(folder, { recursive: true }).filter((name) => String(name).endsWith(".jpg")).length;
+    photos = { folder, files };
+  }
+  return { database: to, secret, bytes: statSync(to).size, photos };
 }
 
 async function main() {
@@ -73,6 +87,7 @@ async function main() {
   const destination = process.argv[2];
   const result = await backup(databasePath(env.DATABASE_URL), destination);
   console.log(`Backed up the database to ${result.database} (${result.bytes} bytes; integrity check ok).`);
+  if (result.photos) console.log(`Copied ${result.photos.files} photo files to ${result.photos.folder}.`);
   if (result.secret) console.log(`Copied the cookie-signing secret to ${result.secret} (keep it private).`);
   else if (!env.SESSION_SECRET) console.log("No session-secret file was found beside the database.");
 }

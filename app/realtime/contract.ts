@@ -60,6 +60,35 @@ export interface ServerToClientEvents {
   /** A session's Chatham House rule or lock changed; `items` (all shown items) when names may have changed. */
   "session:state": (update: SessionState) => void;
   "votes:tallies": (update: TallyUpdate) => void;
+  /** A photo was added to a session (sent to that session's viewers). */
+  "photo:added": (update: { pitchId: string; photo: PhotoView }) => void;
+  "photo:removed": (update: { pitchId: string; photoId: string }) => void;
+  /**
+   * A session's feedback changed: sent only to the event's organisers and to the
+   * sockets of the session's pitcher (the host), never to anyone else.
+   */
+  "feedback:summary": (update: { pitchId: string; summary: FeedbackSummary }) => void;
+}
+
+/** A session photo as every viewer sees it; files at /e/:slug/photos/:id.jpg and :id.thumb.jpg. */
+export interface PhotoView {
+  id: string;
+  /** "Describe the photo", as the uploader wrote it (plain text). */
+  alt: string;
+  width: number;
+  height: number;
+  thumbWidth: number;
+  thumbHeight: number;
+  createdAt: string;
+}
+
+/** Feedback on one session, for its host and the organisers only: anonymous. */
+export interface FeedbackSummary {
+  count: number;
+  /** Mean rating, one decimal; null when there is none. */
+  average: number | null;
+  /** Non-empty comments, newest first. */
+  comments: string[];
 }
 
 /** Cast (vote: true) or take back (vote: false) a vote; the wanted state, so retries are harmless. */
@@ -108,6 +137,8 @@ export interface WatchedSession {
   notesLocked: boolean;
   /** Changes whenever the session's shown items change; a page whose items carry another stamp reloads them. */
   stamp: string;
+  /** The same for the session's photos (photoStampOf). */
+  photoStamp: string;
 }
 
 export const watchSessionPayload = z.object({ pitchId: z.string().min(1).max(64) });

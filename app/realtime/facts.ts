@@ -27,6 +27,8 @@ export const settingsFact = z.object({
   votesPerAttendee: z.int(),
   blindVoting: z.boolean(),
   shufflePitches: z.boolean(),
+  /** Sessions offer "Give feedback" from their start. */
+  feedbackOn: z.boolean(),
   /** What the organisers tell everyone now, and when they said it (dismissing one does not hide the next). */
   announcement: z.nullable(z.object({ text: z.string(), at: z.string() })),
 });

@@ -97,6 +97,16 @@ export function createPublisher(io: IoServer): Publisher & { flush(): void; clos
       entry.set(pitchId, counts);
       schedule();
     },
+    photoAdded(pitchId, photo) {
+      io.to(sessionRoom(pitchId)).emit("photo:added", { pitchId, photo });
+    },
+    photoRemoved(pitchId, photoId) {
+      io.to(sessionRoom(pitchId)).emit("photo:removed", { pitchId, photoId });
+    },
+    feedback(eventId, hostId, pitchId, summary) {
+      const rooms = [organiserRoom(eventId), ...(hostId ? [attendeeRoom(hostId)] : [])];
+      io.to(rooms).emit("feedback:summary", { pitchId, summary });
+    },
     sessionState(state) {
       io.to(sessionRoom(state.pitchId)).emit("session:state", state);
     },

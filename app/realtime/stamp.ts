@@ -21,3 +21,8 @@ export function stampOf(items: ReadonlyArray<Pick<ItemView, "id" | "changedAt" |
   lines.sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
   return `${items.length}:${fnv(lines.join("\n"))}`;
 }
+
+/** A session's photos in one short string (their ids): a page that missed a photo push while away reloads. */
+export function photoStampOf(ids: readonly string[]): string {
+  return `${ids.length}:${fnv([...ids].sort().join("\n"))}`;
+}

@@ -26,9 +26,12 @@ const ACK_TIMEOUT_MS = 5000;
  * The event's outbox sender (LiveChannel) does the sending; an item it gets
  * acknowledged shows here at once as this person's own, editable.
  */
-export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[]) {
+export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[], photoStamp?: string) {
   const { socket, state, epoch, onAcked } = useLive();
   const stampRef = useRef("");
+  // The session's photos as the page shows them (usePhotos): a rejoin that finds others reloads too.
+  const photoStampRef = useRef(photoStamp);
+  photoStampRef.current = photoStamp;
   const revalidator = useRevalidator();
   const revalidateRef = useRef(revalidator.revalidate);
   revalidateRef.current = revalidator.revalidate;
@@ -89,7 +92,8 @@ export function useCapture(slug: string, pitchId: string, fromLoader: ShownItem[
         setViewers(result.viewers);
         const { chathamHouse, notesLocked } = result;
         setSessionState({ state: { pitchId, chathamHouse, notesLocked }, base: baseRef.current });
-        if (result.stamp !== stampRef.current) {
+        const photosMissed = photoStampRef.current !== undefined && result.photoStamp !== photoStampRef.current;
+        if (result.stamp !== stampRef.current || photosMissed) {
           new Promise<void>((resolve) => resolve(revalidateRef.current())).catch(() => {});
         }
       })

@@ -8,6 +8,9 @@ import { AnnouncementPanel } from "../components/admin/AnnouncementPanel";
 import { BurstsPanel } from "../components/admin/BurstsPanel";
 import { Checklist, DayPanel } from "../components/admin/DayPanel";
 import { EventDetailsPanel } from "../components/admin/EventDetailsPanel";
+import { FeedbackPanel } from "../components/admin/FeedbackPanel";
+import { feedbackSettingSchema } from "../schemas/photo";
+import { eventFeedback } from "../services/feedback.server";
 import { timeZoneList } from "../domain/timeZones";
 import { LinksPanel } from "../components/admin/LinksPanel";
 import { ModerationPanel } from "../components/admin/ModerationPanel";
@@ -36,6 +39,7 @@ import {
   claimOrganiser,
   clearAnnouncement,
   editEventDetails,
+  setFeedbackOn,
   setPasscode,
   setPitchingOpen,
   setVotingOpen,
@@ -96,7 +100,9 @@ export async function loader({ request, params, context }: LoaderFunctionArgs) {
       blindVoting: event.blindVoting,
       shufflePitches: event.shufflePitches,
       announcement: event.announcement,
+      feedbackOn: event.feedbackOn,
     },
+    feedback: eventFeedback(context, event.id),
     slug: event.slug,
     timeZones: timeZoneList(Intl.supportedValuesOf("timeZone")),
     attendeeLink,
@@ -173,6 +179,11 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       return handleForm(formData, intent, noFields, async () => {
         await clearAnnouncement(context, viewer);
         return "Announcement cleared.";
+      });
+    case "feedback-setting":
+      return handleForm(formData, intent, feedbackSettingSchema, async (v) => {
+        await setFeedbackOn(context, viewer, v);
+        return v.on ? "Feedback is on: sessions ask for it from their start." : "Feedback is off.";
       });
     case "edit-event":
       return handleForm(formData, intent, eventDetailsSchema, async (v) => {
@@ -280,6 +291,7 @@ export default function Admin() {
           mergeReply={replyFor(actionData, "merge-pitches")}
         />
         <BurstsPanel bursts={data.bursts} timeZone={data.event.timeZone} reply={replyFor(actionData, "remove-burst")} />
+        <FeedbackPanel on={data.event.feedbackOn} sessions={data.feedback} />
         <PasscodePanel hasPasscode={data.event.hasPasscode} reply={replyFor(actionData, "set-passcode")} />
       </div>
     </main>

@@ -5,7 +5,9 @@ import { CaptureForm } from "../components/capture/CaptureForm";
 import { GoingButton } from "../components/pitches/GoingButton";
 import { goingText } from "../domain/going";
 import { hostsLine } from "../domain/hosts";
+import { Feedback } from "../components/capture/Feedback";
 import { ItemList } from "../components/capture/ItemList";
+import { Photos } from "../components/capture/Photos";
 import { LockedDraft } from "../components/capture/LockedDraft";
 import { featureLabel } from "../domain/features";
 import { lastSlotId } from "../domain/spans";
@@ -13,6 +15,7 @@ import { formatRange, placeLabel } from "../domain/timeSlots";
 import { useLiveEvent } from "../realtime/LiveChannel";
 import { type LiveEvent, goingOf } from "../realtime/eventState";
 import { useCapture } from "../realtime/useCapture";
+import { usePhotos } from "../realtime/usePhotos";
 import {
   addItem,
   deleteItem,
@@ -24,6 +27,7 @@ import {
 } from "../services/capture.server";
 import { setGoing, setGoingCap } from "../services/going.server";
 import { isServiceError, statusOf } from "../services/errors";
+import { giveFeedback } from "../services/feedback.server";
 import { newId } from "../services/ids.server";
 import { asResponse, requireViewer } from "../services/request.server";
 import { handleCommand } from "../utils/forms.server";
@@ -83,6 +87,8 @@ export async function action({ request, params, context }: ActionFunctionArgs) {
       }
     case "going-cap":
       return handleCommand(intent, () => setGoingCap(context, viewer, { pitchId, cap: form.cap }));
+    case "feedback":
+      return handleCommand(intent, () => giveFeedback(context, viewer, { ...form, pitchId }));
     case "lock":
     case "unlock":
       return handleCommand(intent, () => setNotesLocked(context, viewer, { pitchId, locked: intent === "lock" }));
@@ -164,10 +170,12 @@ export default function SessionPage() {
   const actionData = useActionData<typeof action>() as
     | { error?: string; notice?: string; values?: Record<string, string> }
     | undefined;
+  const photos = usePhotos(page.session.id, page.photos);
   const { items, pending, viewers, enqueue, discard, editPending, pushedState } = useCapture(
     slug,
     page.session.id,
     page.items,
+    photos.stamp,
   );
   const live = useLiveEvent();
   const session = {
@@ -310,6 +318,18 @@ export default function SessionPage() {
           onEditPending={editPending}
         />
       </div>
+
+      <Photos
+        slug={slug}
+        pitchId={session.id}
+        photos={photos.photos}
+        canAdd={canCapture}
+        canModerate={page.canModerate}
+        lockedNote={notesLocked ? "This session is locked: no new photos." : null}
+        fallbackId={fallbackId}
+        onRemoved={photos.forget}
+      />
+      <Feedback pitchId={session.id} feedback={page.feedback} />
     </main>
   );
 }

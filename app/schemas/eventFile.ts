@@ -58,6 +58,32 @@ export const fileItemSchema = z
     }
   });
 
+/** A photo's web size (JPEG) in base64: at most 4 MB of image, re-read and re-encoded on import. */
+const PHOTO_BASE64_MAX = Math.ceil((4 * 1024 * 1024 * 4) / 3) + 4;
+
+export const filePhotoSchema = z
+  .object({
+    alt: z
+      .string()
+      .trim()
+      .min(1, "A photo needs its description (alt text).")
+      .max(300, "A photo's description can be at most 300 characters."),
+    createdAt: instant,
+    jpeg: z
+      .string()
+      .max(PHOTO_BASE64_MAX, "A photo can be at most 4 MB.")
+      .regex(/^[A-Za-z0-9+/]+={0,2}$/, "A photo must be base64."),
+  })
+  .strict();
+
+/** Organiser exports only: anonymous feedback (not imported: it belongs to the event it was given in). */
+const fileFeedbackSchema = z
+  .object({
+    ratings: z.array(z.number().int().min(1).max(5)).max(5000),
+    comments: z.array(z.string().max(1000)).max(5000),
+  })
+  .strict();
+
 export const fileSessionSchema = z
   .object({
     title: z
@@ -92,6 +118,8 @@ export const fileSessionSchema = z
     notes: z
       .array(fileItemSchema)
       .max(most.notesPerSession, `At most ${most.notesPerSession} notes per session (the import limit).`),
+    photos: z.array(filePhotoSchema).max(50, "At most 50 photos per session.").optional(),
+    feedback: fileFeedbackSchema.optional(),
   })
   .strict();
 
@@ -211,6 +239,10 @@ export const eventFileSchema = z
       }
       taken.add(cell);
     });
+    const photoCount = file.sessions.reduce((n, session) => n + (session.photos?.length ?? 0), 0);
+    if (photoCount > 500) {
+      ctx.addIssue({ code: "custom", path: ["sessions"], message: "At most 500 photos in one event file." });
+    }
     if (itemCount > most.notesPerEvent) {
       ctx.addIssue({
         code: "custom",

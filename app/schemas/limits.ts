@@ -8,6 +8,9 @@ export const limits = {
   pitchTitle: 120,
   pitchDescription: 2000,
   itemText: 4000,
+  /** A photo's description ("Describe the photo", its alt text). */
+  photoAlt: 300,
+  feedbackComment: 1000,
 } as const;
 
 /**

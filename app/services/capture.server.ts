@@ -14,7 +14,7 @@ import {
 import { displayName, speakerName } from "../domain/attribution";
 import { renderItemHtml, storedHtml } from "../domain/markdown.server";
 import type { ItemView } from "../realtime/contract";
-import { stampOf } from "../realtime/stamp";
+import { photoStampOf, stampOf } from "../realtime/stamp";
 import {
   addItemSchema,
   chathamSchema,
@@ -25,6 +25,8 @@ import {
 } from "../schemas/capture";
 import { idSchema } from "../schemas/event";
 import { type Tx, audit } from "./audit.server";
+import { feedbackForPage } from "./feedback.server";
+import { photoView, sessionPhotos } from "./photos.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { prepared } from "./prepared.server";
@@ -51,7 +53,7 @@ export function itemView(item: CapturedItem, session: { chathamHouse: boolean })
   };
 }
 
-function findSession(db: Db, viewer: Viewer, pitchId: string): Pitch {
+export function findSession(db: Db, viewer: Viewer, pitchId: string): Pitch {
   return shownSession(
     db
       .select()
@@ -171,6 +173,11 @@ export function sessionPage(ctx: Pick<ServiceContext, "db">, viewer: Viewer, pit
             }
           : null,
     })),
+    photos: sessionPhotos(ctx.db, pitch.id).map((photo) => ({
+      ...photoView(photo),
+      mine: me !== undefined && photo.uploaderId === me,
+    })),
+    feedback: feedbackForPage(ctx, viewer, pitch),
     canModerate: viewer.isOrganiser,
     canSetChatham: canSetChatham(viewer, pitch),
     canCapture: viewer.attendee !== null && !pitch.notesLocked && pitch.status === "open",
@@ -536,10 +543,15 @@ export function checkWatch(
   ctx: Pick<ServiceContext, "db">,
   viewer: Viewer,
   pitchId: string,
-): { chathamHouse: boolean; notesLocked: boolean; stamp: string } {
+): { chathamHouse: boolean; notesLocked: boolean; stamp: string; photoStamp: string } {
   requireAccess(viewer);
   const pitch = findSession(ctx.db, viewer, pitchId);
-  return { chathamHouse: pitch.chathamHouse, notesLocked: pitch.notesLocked, stamp: itemsStamp(ctx.db, pitch.id) };
+  return {
+    chathamHouse: pitch.chathamHouse,
+    notesLocked: pitch.notesLocked,
+    stamp: itemsStamp(ctx.db, pitch.id),
+    photoStamp: photoStampOf(sessionPhotos(ctx.db, pitch.id).map((photo) => photo.id)),
+  };
 }
 
 /**

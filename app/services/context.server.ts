@@ -1,7 +1,7 @@
 import type { Cookie } from "@remix-run/node";
 import type { Logger } from "pino";
 import type { Db } from "../../db/client";
-import type { ItemView, SessionState } from "../realtime/contract";
+import type { FeedbackSummary, ItemView, PhotoView, SessionState } from "../realtime/contract";
 import type { ConflictFact, EventPatch, GoingCount, GoingMark } from "../realtime/facts";
 import type { EventCache } from "./eventCache.server";
 import type { FactsCache } from "./facts.server";
@@ -35,6 +35,11 @@ export interface Publisher {
    * counts. "organisers" keeps a blind vote's tallies from attendees' sockets.
    */
   tally(eventId: string, pitchId: string, votes: number, audience: "everyone" | "organisers"): void;
+  /** A photo was added to or removed from a session: sent to that session's viewers. */
+  photoAdded(pitchId: string, photo: PhotoView): void;
+  photoRemoved(pitchId: string, photoId: string): void;
+  /** A session's feedback changed: sent to the event's organisers and the session's host only. */
+  feedback(eventId: string, hostId: string | null, pitchId: string, summary: FeedbackSummary): void;
 }
 
 /** What every service function needs; the same object serves HTTP and sockets. */
@@ -49,6 +54,8 @@ export type ServiceContext = {
   identityCookie: Cookie;
   /** Worker threads for exports, "Suggest a grid" and bulk rendering; absent in unit tests (the work then runs in-process). */
   heavy?: HeavyWork;
+  /** Where session photos are kept (app/services/photoImage.server.ts photosFolder); a temporary folder when absent. */
+  photosDir?: string;
 };
 
 /** Remix's load context: the services' context plus what one request adds. */

@@ -1,3 +1,4 @@
+import { feedbackSettingSchema } from "../schemas/photo";
 import { eq, like, or } from "drizzle-orm";
 import { type Event, events, timeSlots } from "../../db/schema";
 import { daysBetween, shiftDays } from "../domain/timeSlots";
@@ -129,6 +130,14 @@ export async function setPitchingOpen(ctx: ServiceContext, viewer: Viewer, open:
   requireOrganiser(viewer);
   await ctx.limiter.consume({ ip: viewer.ip });
   return updateEvent(ctx, viewer, { pitchingOpen: open }, open ? "pitching.open" : "pitching.close", {});
+}
+
+/** Switches session feedback on or off for the whole event ("Give feedback" on session pages from their start). */
+export async function setFeedbackOn(ctx: ServiceContext, viewer: Viewer, input: unknown): Promise<Event> {
+  requireOrganiser(viewer);
+  await ctx.limiter.consume({ ip: viewer.ip });
+  const { on } = validate(feedbackSettingSchema, input);
+  return updateEvent(ctx, viewer, { feedbackOn: on }, on ? "feedback.on" : "feedback.off", {});
 }
 
 /** Sets or clears the passcode; a new passcode sends everyone who used the old one back to the passcode form. */

@@ -1,4 +1,5 @@
 import { createHash } from "node:crypto";
+import { mkdirSync, rmSync, writeFileSync } from "node:fs";
 import { and, asc, eq, sql } from "drizzle-orm";
 import {
   type Event,
@@ -6,6 +7,8 @@ import {
   capturedItems,
   coHosts,
   events,
+  feedback,
+  photos,
   pitches,
   placements,
   rooms,
@@ -14,7 +17,7 @@ import {
 } from "../../db/schema";
 import { exportName, speakerBasis, speakerName } from "../domain/attribution";
 import { NO_ITEM_HTML, renderMarkdown } from "../domain/markdown.server";
-import type { EventExport, ExportItem, ExportSession } from "../domain/export/model";
+import type { EventExport, ExportFeedback, ExportItem, ExportPhoto, ExportSession } from "../domain/export/model";
 import { sortSessions } from "../domain/export/model";
 import { coverage } from "../domain/spans";
 
@@ -24,6 +27,9 @@ import { type CalendarEntry, buildCalendar } from "./calendar.server";
 import type { ServiceContext } from "./context.server";
 import { ServiceError } from "./errors";
 import { freeSlug } from "./events.server";
+import { photoPaths } from "./photoFiles.server";
+import type { MadePhoto } from "./photoImage.server";
+import { photosDirOf } from "./photos.server";
 
 import { hashSecret } from "./identity.server";
 import { newId, newSecretKey } from "./ids.server";
@@ -138,6 +144,42 @@ export function readExportModel(
       if (list) list.push(row);
       else coHostsByPitch.set(row.pitchId, [row]);
     }
+    const photoRows = tx
+      .select()
+      .from(photos)
+      .where(and(eq(photos.eventId, event.id), only ? eq(photos.pitchId, only) : undefined))
+      .orderBy(asc(photos.createdAt), asc(photos.id))
+      .all();
+    const photosByPitch = new Map<string, ExportPhoto[]>();
+    for (const row of photoRows) {
+      const list = photosByPitch.get(row.pitchId) ?? [];
+      list.push({
+        id: row.id,
+        alt: row.alt,
+        width: row.width,
+        height: row.height,
+        createdAt: row.createdAt,
+        url: `${eventUrl}/photos/${row.id}.jpg`,
+        fileName: `photo-${list.length + 1}.jpg`,
+      });
+      photosByPitch.set(row.pitchId, list);
+    }
+    // Feedback is for the host and organisers: only the organiser's whole-event file carries it, anonymous.
+    const feedbackByPitch = new Map<string, ExportFeedback>();
+    if (options.withBallots) {
+      for (const row of tx
+        .select({ pitchId: feedback.pitchId, rating: feedback.rating, comment: feedback.comment })
+        .from(feedback)
+        .where(eq(feedback.eventId, event.id))
+        .orderBy(asc(feedback.createdAt), asc(feedback.rating))
+        .all()) {
+        const entry = feedbackByPitch.get(row.pitchId) ?? { ratings: [], comments: [] };
+        entry.ratings.push(row.rating);
+        if (row.comment.trim()) entry.comments.push(row.comment);
+        feedbackByPitch.set(row.pitchId, entry);
+      }
+    }
+
     const roomById = new Map(roomRows.map((r) => [r.id, r]));
     const slotById = new Map(slotRows.map((s) => [s.id, s]));
     const placementByPitch = new Map(placementRows.map((p) => [p.pitchId, p]));
@@ -212,6 +254,8 @@ export function readExportModel(
               }
             : null,
         items,
+        photos: photosByPitch.get(pitch.id) ?? [],
+        ...(feedbackByPitch.has(pitch.id) ? { feedback: feedbackByPitch.get(pitch.id) } : {}),
       };
     });
 
@@ -359,6 +403,38 @@ export async function importEvent(
   }));
 
   const eventId = newId();
+  // Photos are read and re-encoded like uploads (nothing in the file is trusted), one at a time.
+  // Loaded here, not at the top: the export worker threads import this module and never need sharp.
+  const { makePhoto, photoQueue } = await import("./photoImage.server");
+  const madePhotos: Array<Array<{ id: string; alt: string; createdAt: string; made: MadePhoto }>> = [];
+  for (const [i, session] of file.sessions.entries()) {
+    const made: (typeof madePhotos)[number] = [];
+    for (const [j, photo] of (session.photos ?? []).entries()) {
+      try {
+        made.push({
+          id: newId(),
+          alt: photo.alt,
+          createdAt: photo.createdAt,
+          made: await photoQueue(() => makePhoto(Buffer.from(photo.jpeg, "base64"))),
+        });
+      } catch (error) {
+        const message = error instanceof Error ? error.message : String(error);
+        throw new ServiceError("invalid", message, { [`sessions.${i}.photos.${j}`]: [message] });
+      }
+    }
+    madePhotos.push(made);
+  }
+  const photoDir = photoPaths(photosDirOf(ctx), eventId, "x").dir;
+  if (madePhotos.some((list) => list.length)) {
+    mkdirSync(photoDir, { recursive: true });
+    for (const list of madePhotos) {
+      for (const photo of list) {
+        const paths = photoPaths(photosDirOf(ctx), eventId, photo.id);
+        writeFileSync(paths.web, photo.made.web.data);
+        writeFileSync(paths.thumb, photo.made.thumb.data);
+      }
+    }
+  }
   let event: Event | undefined;
   const steps: Array<(tx: Tx) => void> = [];
   steps.push((tx) => {
@@ -436,6 +512,23 @@ export async function importEvent(
       if (placement && roomId && slotId) {
         tx.insert(placements).values({ pitchId: id, eventId, roomId, slotId, pinned: placement.pinned }).run();
       }
+      for (const photo of madePhotos[i] ?? []) {
+        tx.insert(photos)
+          .values({
+            id: photo.id,
+            eventId,
+            pitchId: id,
+            uploaderId: null,
+            alt: photo.alt,
+            width: photo.made.web.width,
+            height: photo.made.web.height,
+            bytes: photo.made.web.data.byteLength,
+            thumbWidth: photo.made.thumb.width,
+            thumbHeight: photo.made.thumb.height,
+            createdAt: photo.createdAt,
+          })
+          .run();
+      }
     });
     session.notes.forEach((note, j) => {
       steps.push((tx) => {
@@ -483,6 +576,7 @@ export async function importEvent(
     await writeInSlices(ctx.db, steps);
   } catch (error) {
     if (event) ctx.db.delete(events).where(eq(events.id, eventId)).run();
+    rmSync(photoDir, { recursive: true, force: true });
     throw error;
   }
   if (!event) throw new Error("The imported event was not written.");

@@ -54,6 +54,7 @@ export async function exportResponse(
       withBallots: options.withBallots,
       sessionId: options.sessionId,
       edits,
+      photosDir: context.photosDir,
     });
     return fileResponse(file.body, file.contentType, file.filename, file.disposition);
   } catch (error) {

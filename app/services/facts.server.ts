@@ -53,6 +53,7 @@ export function settingsFact(event: Event): SettingsFact {
     votesPerAttendee: event.votesPerAttendee,
     blindVoting: event.blindVoting,
     shufflePitches: event.shufflePitches,
+    feedbackOn: event.feedbackOn,
     announcement:
       event.announcement && event.announcementAt ? { text: event.announcement, at: event.announcementAt } : null,
   };

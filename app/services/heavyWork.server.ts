@@ -1,3 +1,4 @@
+import { readFileSync } from "node:fs";
 import { eq } from "drizzle-orm";
 import { createElement } from "react";
 import { renderToStaticMarkup } from "react-dom/server";
@@ -19,6 +20,7 @@ import { readEventStories } from "./capture.server";
 import { ServiceError } from "./errors";
 import { type CheckedImport, checkImport } from "./importCheck";
 import { readExportModel, scheduleCalendar } from "./export.server";
+import { photoPaths } from "./photoFiles.server";
 
 /**
  * Work that grows with the event (exports, "Suggest a grid", rendering many
@@ -53,6 +55,8 @@ export interface ExportJob {
   sessionId?: string;
   /** The preview page's title and introduction. */
   edits?: PostEdits;
+  /** Where the photos are (the zip, the standalone HTML and export.json carry their bytes). */
+  photosDir?: string;
 }
 
 export interface ExportOutput {
@@ -173,12 +177,31 @@ function oneSession(model: EventExport, sessionId: string | undefined) {
   return session;
 }
 
+/** Formats that carry the photos themselves, not links to them. */
+const WITH_PHOTO_BYTES: ReadonlySet<ExportFormat> = new Set(["posts.zip", "session.html", "event.json"]);
+
+/** Reads each photo's web size into the model (a missing file leaves the photo as a link). */
+function withPhotoBytes(model: EventExport, eventId: string, photosDir: string): EventExport {
+  for (const session of model.sessions) {
+    for (const photo of session.photos) {
+      try {
+        photo.data = new Uint8Array(readFileSync(photoPaths(photosDir, eventId, photo.id).web));
+      } catch {
+        // Removed meanwhile, or the file was lost: the export links to it instead.
+      }
+    }
+  }
+  return model;
+}
+
 function exportFile(db: ReadDb, job: ExportJob): ExportOutput {
   const sessionScoped = job.format === "session.md" || job.format === "session.html";
-  const model = eventModel(db, job, {
+  const read = eventModel(db, job, {
     withBallots: job.withBallots,
     sessionId: sessionScoped ? (job.sessionId ?? "") : undefined,
   });
+  const model =
+    job.photosDir && WITH_PHOTO_BYTES.has(job.format) ? withPhotoBytes(read, job.eventId, job.photosDir) : read;
   const slug = model.event.slug;
   const file = (body: string | Uint8Array, contentType: string, filename: string, disposition = "attachment") => ({
     body,

@@ -165,6 +165,8 @@ export interface HugoSite {
   output: string;
   /** Every page Hugo built: path under public/ → HTML. */
   pages: Record<string, string>;
+  /** Every other file Hugo published (images of page bundles): path under public/ → size in bytes. */
+  assets: Record<string, number>;
   /** Each post's front matter as Hugo read it (a JSON output format of our own). */
   posts: {
     title: string;
@@ -240,7 +242,10 @@ export function buildWithHugo(zip: Uint8Array): HugoSite {
     const posts = files
       .filter((f) => f.endsWith("index.json"))
       .map((f) => JSON.parse(readFileSync(f, "utf8")) as HugoSite["posts"][number]);
-    return { ok: run.status === 0, output, pages, posts };
+    const assets = Object.fromEntries(
+      files.filter((f) => !/\.(html|json|xml)$/.test(f)).map((f) => [relative(publicDir, f), statSync(f).size]),
+    );
+    return { ok: run.status === 0, output, pages, assets, posts };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

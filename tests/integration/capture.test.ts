@@ -465,6 +465,7 @@ describe("live items", () => {
       chathamHouse: false,
       notesLocked: false,
       stamp: "0:811c9dc5",
+      photoStamp: "0:811c9dc5",
     });
     const second = await follow(c);
     const two = presence(first, 2);

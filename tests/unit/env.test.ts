@@ -23,6 +23,7 @@ describe("readEnv", () => {
       PASSCODE_GUESSES_PER_MINUTE_PER_IP: 30,
       MAX_FORM_SIZE: 256 * 1024,
       MAX_IMPORT_SIZE: 20 * 1024 * 1024,
+      MAX_PHOTO_SIZE: 15 * 1024 * 1024,
     });
   });
 
@@ -55,6 +56,7 @@ describe("readEnv", () => {
       PASSCODE_GUESSES_PER_MINUTE_PER_IP: 30,
       MAX_FORM_SIZE: 256 * 1024,
       MAX_IMPORT_SIZE: 20 * 1024 * 1024,
+      MAX_PHOTO_SIZE: 15 * 1024 * 1024,
     });
   });
 

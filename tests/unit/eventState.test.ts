@@ -44,6 +44,7 @@ const settings = (over: Partial<SettingsFact> = {}): SettingsFact => ({
   votesPerAttendee: 3,
   blindVoting: false,
   shufflePitches: false,
+  feedbackOn: false,
   announcement: null,
   ...over,
 });

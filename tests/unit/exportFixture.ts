@@ -47,6 +47,7 @@ export function session(more: Partial<ExportSession> = {}): ExportSession {
       pinned: false,
     },
     items: [],
+    photos: [],
     ...more,
   };
 }

@@ -71,6 +71,16 @@ export function eventFile(model: EventExport): EventFileInput {
         author: item.author,
         createdAt: item.createdAt,
       })),
+      ...(session.photos.some((photo) => photo.data)
+        ? {
+            photos: session.photos.flatMap((photo) =>
+              photo.data
+                ? [{ alt: photo.alt, createdAt: photo.createdAt, jpeg: Buffer.from(photo.data).toString("base64") }]
+                : [],
+            ),
+          }
+        : {}),
+      ...(session.feedback ? { feedback: session.feedback } : {}),
     })),
     ballots,
   };

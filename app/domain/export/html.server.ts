@@ -18,7 +18,7 @@ import {
   shiftHeadings,
 } from "./htmlFragment";
 import { listOfNames, printMarkdown, sectionOrder, sectionTitles, userMarkdown, whereAndWhen } from "./markdown.server";
-import type { EventExport, ExportItem, ExportSession } from "./model";
+import type { EventExport, ExportItem, ExportPhoto, ExportSession } from "./model";
 
 /**
  * One session as a standalone HTML page: the same sections as the Markdown
@@ -26,7 +26,8 @@ import type { EventExport, ExportItem, ExportSession } from "./model";
  * the page's renderer, app/domain/markdown.server.ts), inside a document
  * built as a syntax tree (hastscript) and printed by hast-util-to-html,
  * which escapes every title, name and tag. Readable typography comes from a
- * small inline style sheet with system fonts; images in notes are links, and
+ * small inline style sheet with system fonts; images in notes are links, the
+ * session's photos are embedded as data: URIs, and
  * a Content-Security-Policy forbids every request, so opening the file
  * fetches nothing.
  */
@@ -45,6 +46,8 @@ h2 { font-size: 1.45rem; border-bottom: 1px solid #e4e1d8; padding-bottom: 0.25r
 h3 { font-size: 1.2rem; }
 p, li, blockquote, h1, h2, h3, h4, h5, h6, td, th, dd, dt { unicode-bidi: plaintext; }
 a { color: #0b5cad; }
+figure { margin: 1.5rem 0; } figure img { max-width: 100%; height: auto; display: block; }
+figcaption { color: #5b5f66; font-size: 0.9rem; margin-top: 0.35rem; }
 blockquote { margin: 1.25rem 0; padding: 0.25rem 1.25rem; border-inline-start: 4px solid #c9b88a; background: #f6f1e3; font-style: italic; }
 code, pre { font-family: ui-monospace, "SFMono-Regular", Menlo, Consolas, monospace; font-size: 0.9em; }
 code { background: #f0eee8; padding: 0.1em 0.3em; border-radius: 3px; }
@@ -122,15 +125,49 @@ function list(items: FragmentNode[][]): FragmentNode {
   return element("ul", children);
 }
 
+/** An attribute value as the fragment printer keeps it: escaped, double-quoted. */
+function attribute(name: string, value: string | number): string {
+  const escaped = String(value).replaceAll("&", "&#x26;").replaceAll('"', "&#x22;").replaceAll("<", "&#x3C;");
+  return ` ${name}="${escaped}"`;
+}
+
+/** The session's photos as figures: the image with its description as alt text and caption. */
+function photoFigures(
+  photos: readonly ExportPhoto[],
+  depth: number,
+  src: (photo: ExportPhoto) => string,
+): FragmentNode[] {
+  if (photos.length === 0) return [];
+  const out: FragmentNode[] = [element(`h${depth}`, [escapeHtml("Photos")])];
+  for (const photo of photos) {
+    const img: FragmentNode = {
+      tag: "img",
+      attrs: `${attribute("src", src(photo))}${attribute("alt", photo.alt)}${attribute("width", photo.width)}${attribute("height", photo.height)}`,
+      children: [],
+    };
+    out.push(element("figure", ["\n", img, "\n", element("figcaption", [escapeHtml(photo.alt)]), "\n"]));
+  }
+  return out;
+}
+
+/** A photo's bytes as a data: URI (a standalone page makes no request); its address when the bytes were not read. */
+export function photoDataUri(photo: ExportPhoto): string {
+  return photo.data ? `data:image/jpeg;base64,${Buffer.from(photo.data).toString("base64")}` : photo.url;
+}
+
 /**
  * The body of a session as sanitised HTML (also shown on the preview page,
  * one heading level down): introduction, then a section per kind of captured
  * item, then the footnotes of all of them.
  */
-export function sessionBodyHtml(session: ExportSession, depth: 2 | 3 | 4 = 2): string {
+export function sessionBodyHtml(
+  session: ExportSession,
+  depth: 2 | 3 | 4 = 2,
+  photoSrc: (photo: ExportPhoto) => string = (photo) => photo.url,
+): string {
   const body = new Body();
   const out: FragmentNode[] = body.blocks(session.description, session.descriptionHtml, depth - 1);
-  if (session.items.length === 0 && !session.description.trim()) {
+  if (session.items.length === 0 && !session.description.trim() && !session.photos?.length) {
     out.push(element("p", [element("em", ["No notes were captured in this session."])]));
   }
   for (const kind of sectionOrder) {
@@ -157,6 +194,7 @@ export function sessionBodyHtml(session: ExportSession, depth: 2 | 3 | 4 = 2): s
         for (const item of items) out.push(...itemBlocks(body, item, depth));
     }
   }
+  out.push(...photoFigures(session.photos ?? [], depth, photoSrc));
   return printFragment(joinBlocks([...out, ...body.footnotes.section()]));
 }
 
@@ -193,7 +231,8 @@ export function sessionHtml(model: EventExport, session: ExportSession): string 
         h("body", [
           h("article", [
             h("header", header),
-            { type: "raw", value: sessionBodyHtml(session) } as unknown as ElementContent,
+            // Photos embedded as data: URIs: the file still makes no request (the CSP allows data: images only).
+            { type: "raw", value: sessionBodyHtml(session, 2, photoDataUri) } as unknown as ElementContent,
             h("footer", [h("p", ["Notes captured at ", h("a", { href: session.url }, event.name), " with Unconf."])]),
           ]),
         ]),

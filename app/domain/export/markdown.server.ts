@@ -17,7 +17,7 @@ import remarkStringify from "remark-stringify";
 import { unified } from "unified";
 import { SKIP, visit } from "unist-util-visit";
 import { frontMatter } from "./frontMatter";
-import type { EventExport, ExportItem, ExportSession, ItemKind } from "./model";
+import type { EventExport, ExportItem, ExportPhoto, ExportSession, ItemKind } from "./model";
 import { clockPart, datePart, isoWithOffset, longDate } from "./time";
 
 /**
@@ -47,6 +47,8 @@ export interface BodyOptions {
   depth: 2 | 3 | 4;
   /** For HTML output: images become links, so a standalone page makes no request of its own. */
   imagesAsLinks?: boolean;
+  /** Where a session photo's image is read from: its address on this site unless a bundle says otherwise. */
+  photoSrc?: (photo: ExportPhoto) => string;
 }
 
 const SAFE_SCHEMES = new Set(["http", "https", "mailto"]);
@@ -225,7 +227,7 @@ function itemBlocks(item: ExportItem, options: BodyOptions): Flow[] {
 export function sessionBody(session: ExportSession, bodyOptions: BodyOptions): RootContent[] {
   const options = { ...bodyOptions, labels: bodyOptions.labels ?? { next: 0 } };
   const out: RootContent[] = [...userMarkdown(session.description, { ...options, headingShift: options.depth - 1 })];
-  if (session.items.length === 0 && !session.description.trim()) {
+  if (session.items.length === 0 && !session.description.trim() && !session.photos?.length) {
     out.push(paragraph({ type: "emphasis", children: [text("No notes were captured in this session.")] }));
   }
   for (const kind of sectionOrder) {
@@ -253,13 +255,20 @@ export function sessionBody(session: ExportSession, bodyOptions: BodyOptions): R
         for (const item of items) out.push(...itemBlocks(item, options));
     }
   }
+  if (session.photos?.length) {
+    out.push(heading(options.depth, "Photos"));
+    for (const photo of session.photos) {
+      const url = options.photoSrc ? options.photoSrc(photo) : photo.url;
+      out.push(paragraph({ type: "image", url, alt: photo.alt, title: null }));
+    }
+  }
   return out;
 }
 
 /** Only the captured notes of a session, as Markdown; empty when there are none. */
 export function notesMarkdown(session: ExportSession): string {
   if (session.items.length === 0) return "";
-  return printMarkdown(sessionBody({ ...session, description: "" }, { depth: 2 }));
+  return printMarkdown(sessionBody({ ...session, description: "", photos: [] }, { depth: 2 }));
 }
 
 export function printMarkdown(children: RootContent[]): string {
@@ -300,9 +309,13 @@ export function sessionFrontMatter(session: ExportSession, event: EventExport["e
   return data;
 }
 
-/** One session as a blog post: YAML front matter and a Markdown body. */
-export function sessionMarkdown(model: EventExport, session: ExportSession): string {
-  return `${frontMatter(sessionFrontMatter(session, model.event))}\n${printMarkdown(sessionBody(session, { depth: 2 }))}`;
+/** One session as a blog post: YAML front matter and a Markdown body; `photoSrc` for photos inside a bundle. */
+export function sessionMarkdown(
+  model: EventExport,
+  session: ExportSession,
+  photoSrc?: (photo: ExportPhoto) => string,
+): string {
+  return `${frontMatter(sessionFrontMatter(session, model.event))}\n${printMarkdown(sessionBody(session, { depth: 2, photoSrc }))}`;
 }
 
 /** The whole event as one write-up post, a section per session. */

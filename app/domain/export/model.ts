@@ -35,6 +35,29 @@ export interface ExportItem {
   createdAt: string;
 }
 
+/** A session photo: the web size, re-encoded without metadata when it was uploaded. */
+export interface ExportPhoto {
+  /** The photo's id (random, never an attendee's). */
+  id: string;
+  /** The uploader's description: the image's alt text everywhere. */
+  alt: string;
+  width: number;
+  height: number;
+  createdAt: string;
+  /** The web size's address on this site (needs the passcode on a private event). */
+  url: string;
+  /** Its name inside a bundle (the static-site zip): photo-1.jpg, photo-2.jpg, ... per session. */
+  fileName: string;
+  /** The JPEG's bytes, when the export embeds or bundles them (zip, standalone HTML, export.json). */
+  data?: Uint8Array;
+}
+
+/** Organiser exports only: a session's feedback, anonymous (ratings and comments, no one named). */
+export interface ExportFeedback {
+  ratings: number[];
+  comments: string[];
+}
+
 export interface ExportPlacement {
   room: string;
   roomGuid: string;
@@ -77,6 +100,10 @@ export interface ExportSession {
   placement: ExportPlacement | null;
   /** Visible captured items, oldest first. */
   items: ExportItem[];
+  /** Photos, oldest first. */
+  photos: ExportPhoto[];
+  /** Organiser exports only (export.json); absent from every public export. */
+  feedback?: ExportFeedback;
 }
 
 export interface ExportRoom {

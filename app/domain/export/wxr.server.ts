@@ -15,6 +15,12 @@ import { cdata, serialize, xmlDocument, xmlText } from "./xml";
  * the event, with the session's tags as post tags. Posts belong to one
  * author login, "unconf", which the importer asks to map to a user; the
  * people the attribution rule allows to name appear in the post's byline.
+ * Each session photo is an attachment item (post type "attachment", its
+ * parent the session's post) whose `wp:attachment_url` is the photo's address
+ * on this site (under PUBLIC_URL when set), with its description as the
+ * image's alt text (`_wp_attachment_image_alt`): the importer's "Download and
+ * import file attachments" fetches them, so the site must be reachable from
+ * WordPress (a private event's photos need its passcode and cannot be fetched).
  */
 
 export const WXR_NAMESPACES = {
@@ -90,6 +96,7 @@ export function wxr(model: EventExport): string {
   });
   channel.ele("generator").txt(xmlText("Unconf"));
 
+  let attachmentId = Math.max(0, ...model.sessions.map((s) => s.number));
   for (const session of model.sessions) {
     const start = session.placement
       ? localToInstant(session.placement.localStart, event.timeZone)
@@ -119,6 +126,34 @@ export function wxr(model: EventExport): string {
     cdata(item.ele("category", { domain: "category", nicename: xmlText(event.slug) }), event.name);
     for (const tag of session.tags)
       cdata(item.ele("category", { domain: "post_tag", nicename: xmlText(termSlug(tag)) }), tag);
+    session.photos.forEach((photo, i) => {
+      attachmentId += 1;
+      const attachment = channel.ele("item");
+      attachment.ele("title").txt(xmlText(photo.alt));
+      attachment.ele("link").txt(xmlText(photo.url));
+      attachment.ele("pubDate").txt(xmlText(rfc822(new Date(photo.createdAt))));
+      cdata(attachment.ele("dc:creator"), AUTHOR_LOGIN);
+      attachment.ele("guid", { isPermaLink: "false" }).txt(xmlText(photo.url));
+      attachment.ele("description").txt(xmlText(""));
+      cdata(attachment.ele("content:encoded"), "");
+      cdata(attachment.ele("excerpt:encoded"), photo.alt);
+      attachment.ele("wp:post_id").txt(xmlText(String(attachmentId)));
+      cdata(attachment.ele("wp:post_date"), wpDate(new Date(photo.createdAt), event.timeZone));
+      cdata(attachment.ele("wp:post_date_gmt"), wpDate(new Date(photo.createdAt)));
+      cdata(attachment.ele("wp:comment_status"), "closed");
+      cdata(attachment.ele("wp:ping_status"), "closed");
+      cdata(attachment.ele("wp:post_name"), `${titleSlug(session.title, session.number)}-photo-${i + 1}`);
+      cdata(attachment.ele("wp:status"), "inherit");
+      attachment.ele("wp:post_parent").txt(xmlText(String(session.number)));
+      attachment.ele("wp:menu_order").txt(xmlText(String(i)));
+      cdata(attachment.ele("wp:post_type"), "attachment");
+      cdata(attachment.ele("wp:post_password"), "");
+      attachment.ele("wp:is_sticky").txt(xmlText("0"));
+      cdata(attachment.ele("wp:attachment_url"), photo.url);
+      const meta = attachment.ele("wp:postmeta");
+      cdata(meta.ele("wp:meta_key"), "_wp_attachment_image_alt");
+      cdata(meta.ele("wp:meta_value"), photo.alt);
+    });
   }
   return serialize(doc);
 }
