@@ -255,7 +255,7 @@ export function scoreGrid(
   for (const cell of cells) {
     const pitch = pitchById.get(cell.pitchId);
     const room = roomById.get(cell.roomId);
-    if (pitch && room && pitch.votes > room.capacity) overCapacity++;
+    if (pitch && room && demandOf(pitch).count > room.capacity) overCapacity++;
   }
   for (const inSlot of groupBySlot(expandCells(cells, pitches, context?.slots).covered).values()) {
     const perVoter = new Map<string, number>();
@@ -344,7 +344,8 @@ export interface ScheduleInput {
   unavailable?: Readonly<Record<string, readonly string[]>>;
 }
 
-const byVotes = (a: GridPitch, b: GridPitch) => b.votes - a.votes || a.id.localeCompare(b.id);
+// Most wanted first: the going-count once anyone marked a session, its votes before that.
+const byVotes = (a: GridPitch, b: GridPitch) => demandOf(b).count - demandOf(a).count || a.id.localeCompare(b.id);
 const bySize = (a: GridRoom, b: GridRoom) => b.capacity - a.capacity || a.id.localeCompare(b.id);
 
 function sessionSlots(input: ScheduleInput) {
@@ -632,9 +633,10 @@ export function suggestGrid(input: ScheduleInput, options: { timeBudgetMs?: numb
           )
         )
           continue;
-        // Prefer the smallest room that seats its voters, then rooms with fewer features to spare.
+        // Prefer the smallest room that seats its people (going-count, else voters), then rooms with fewer features to spare.
+        const people = demandOf(pitch).count;
         const fit =
-          (room.capacity >= pitch.votes ? room.capacity - pitch.votes : 1e6 + pitch.votes - room.capacity) +
+          (room.capacity >= people ? room.capacity - people : 1e6 + people - room.capacity) +
           (room.features?.length ?? 0) * 1e-3;
         if (!best || cost < best.cost || (cost === best.cost && fit < best.fit)) {
           best = { slotIds: covered, room, cost, fit };

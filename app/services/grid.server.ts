@@ -626,9 +626,10 @@ export async function suggestionFor(
     input: {
       rooms: input.rooms.map(({ id, capacity, features }) => ({ id, capacity, features })),
       slots: gridSlots(slotRows).map(({ id, kind, day }) => ({ id, kind, day })),
-      pitches: pitchList.map(({ id, votes, pitcherId, hostIds, voters, span, needs }) => ({
+      pitches: pitchList.map(({ id, votes, going, pitcherId, hostIds, voters, span, needs }) => ({
         id,
         votes,
+        going,
         pitcherId,
         hostIds,
         voters,

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { type GridPitch, findConflicts } from "../../app/domain/grid";
+import { type GridPitch, findConflicts, scoreGrid, suggestGrid } from "../../app/domain/grid";
 import { hostsByPitch } from "../../app/domain/hosts";
 
 const rooms = [
@@ -70,5 +70,21 @@ describe("My sessions", () => {
     expect(mySessionsOf(cells)).toEqual({ cells: [cells[1], cells[2]], basis: "going" });
     const none = cells.map((c) => ({ ...c, myGoing: null }));
     expect(mySessionsOf(none)).toEqual({ cells: [none[0], none[2]], basis: "votes" });
+  });
+
+  it("the score and the scheduler seat a session by its going-count once anyone marked it", () => {
+    const cells = [{ pitchId: "a", roomId: "small", slotId: "s1" }];
+    // Ten votes but two going: it fits the small room; no going-count yet: it does not.
+    expect(scoreGrid(cells, rooms, [pitch("a", { votes: 10, going: 2 })]).overCapacity).toBe(0);
+    expect(scoreGrid(cells, rooms, [pitch("a", { votes: 10 })]).overCapacity).toBe(1);
+    const input = {
+      rooms,
+      slots: [{ id: "s1", kind: "sessions" as const }],
+      pitches: [pitch("a", { votes: 2, going: 40 }), pitch("b", { votes: 30, going: 2 })],
+      pinned: [],
+    };
+    const suggested = suggestGrid(input, { timeBudgetMs: 200 });
+    expect(suggested.find((c) => c.pitchId === "a")?.roomId).toBe("big");
+    expect(suggested.find((c) => c.pitchId === "b")?.roomId).toBe("small");
   });
 });
