@@ -117,13 +117,13 @@ describe("a note-taker's outbox on a phone", () => {
   it("warns when a name is given without consent, and moves focus to Blocker for a story", async () => {
     await textBox(ada.page).fill("Captive portals break laptops");
     await ada.page.getByRole("textbox", { name: "Said by" }).fill("Jo");
-    await ada.page.getByRole("button", { name: "Add" }).click();
+    await ada.page.getByRole("button", { name: "Add", exact: true }).click();
     await expect
       .poll(() => ada.page.getByText("Jo will not be named: ask them, or tick").isVisible(), { timeout: 5000 })
       .toBe(true);
     await ada.page.getByRole("radio", { name: "Blocker story" }).check();
     await ada.page.getByRole("textbox", { name: "Blocker" }).fill("Portal timeouts");
-    await ada.page.getByRole("button", { name: "Add" }).click();
+    await ada.page.getByRole("button", { name: "Add", exact: true }).click();
     await expect.poll(() => ada.page.evaluate(() => document.activeElement?.id)).toBe("capture-blocker");
   });
 });

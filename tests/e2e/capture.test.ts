@@ -78,7 +78,7 @@ describe("two note-takers capture one session while a third person watches", () 
     await ann.getByRole("textbox", { name: "What helped" }).fill("A discovery phase");
     await ann.getByRole("textbox", { name: "Said by" }).fill("Priya");
     await ann.getByRole("checkbox", { name: "They agreed to be named" }).check();
-    await ann.getByRole("button", { name: "Add" }).click();
+    await ann.getByRole("button", { name: "Add", exact: true }).click();
 
     await capture(ben, "Nobody reads the contract <script>window.__x=1</script>", "Quote");
     await ben.getByRole("textbox", { name: "Said by" }).fill("Secret Person");

@@ -63,7 +63,7 @@ describe("the person quoted decides whether to be named", () => {
     await suggestions.getByRole("button", { name: "Jo" }).click();
     await expect.poll(() => ann.getByText("Linked to Jo, who joined").isVisible()).toBe(true);
     await expectAccessible(ann);
-    await ann.getByRole("button", { name: "Add" }).click();
+    await ann.getByRole("button", { name: "Add", exact: true }).click();
     await expect.poll(() => ann.getByText("Jo decides whether to be named").isVisible()).toBe(true);
     await expect.poll(() => notes(jo).getByText("Procurement rules are older than the web").isVisible()).toBe(true);
     expect(await notes(jo).getByText("Said by Jo").count()).toBe(0);
