@@ -1,6 +1,15 @@
 import { z } from "zod";
 import { overlaps } from "../domain/timeSlots";
-import { createEventSchema, isoDate, roomSchema, slotKinds, votingSettingsSchema } from "./event";
+import { SPAN_MAX } from "../domain/spans";
+import {
+  createEventSchema,
+  featureListSchema,
+  isoDate,
+  remoteUrlSchema,
+  roomSchema,
+  slotKinds,
+  votingSettingsSchema,
+} from "./event";
 import { SINGLE_LINE, SINGLE_LINE_MESSAGE, importLimits as most, limits } from "./limits";
 
 /**
@@ -111,6 +120,15 @@ export const fileSessionSchema = z
     createdAt: instant,
     /** The number of ballots that include this session (derived; checked when present). */
     votes: z.number().int().min(0).optional(),
+    /** Consecutive session slots it takes (a long session); 1 when absent. */
+    slots: z
+      .number()
+      .int()
+      .min(1, "A session takes at least 1 slot.")
+      .max(SPAN_MAX, `A session can take at most ${SPAN_MAX} slots.`)
+      .optional(),
+    needs: featureListSchema.optional(),
+    remoteUrl: remoteUrlSchema.optional(),
     placement: z
       .object({ room: z.string().min(1), start: localDateTime, pinned: z.boolean() })
       .strict()
@@ -159,7 +177,11 @@ export const eventFileSchema = z
         shufflePitches: z.boolean(),
       })
       .strict(),
-    rooms: z.array(roomSchema.strict()).max(most.rooms, `At most ${most.rooms} rooms (the import limit).`),
+    rooms: z
+      .array(
+        roomSchema.extend({ features: featureListSchema.optional(), remoteUrl: remoteUrlSchema.optional() }).strict(),
+      )
+      .max(most.rooms, `At most ${most.rooms} rooms (the import limit).`),
     timeSlots: z.array(fileSlotSchema).max(most.timeSlots, `At most ${most.timeSlots} time slots (the import limit).`),
     sessions: z.array(fileSessionSchema).max(most.sessions, `At most ${most.sessions} sessions (the import limit).`),
     /** Anonymous ballots: each one attendee's votes, as indexes into `sessions`. */

@@ -236,6 +236,9 @@ export function readExportModel(
         notesLocked: pitch.notesLocked,
         // Its own link, else its room's (a plenary is in every room: its own only).
         remoteUrl: pitch.remoteUrl ?? (slot && slot.kind !== "plenary" ? (room?.remoteUrl ?? null) : null),
+        ownRemoteUrl: pitch.remoteUrl ?? null,
+        span: pitch.span,
+        needs: Array.isArray(pitch.needs) ? pitch.needs : [],
         pitcher: pitcherName,
         coHosts: coHostNames,
         authors,
@@ -462,7 +465,17 @@ export async function importEvent(
     const id = newId();
     roomIds.set(room.name, id);
     steps.push((tx) => {
-      tx.insert(rooms).values({ id, eventId, name: room.name, capacity: room.capacity, position }).run();
+      tx.insert(rooms)
+        .values({
+          id,
+          eventId,
+          name: room.name,
+          capacity: room.capacity,
+          position,
+          features: room.features ?? [],
+          remoteUrl: room.remoteUrl ?? null,
+        })
+        .run();
     });
   });
   const slotIds = new Map<string, string>();
@@ -500,6 +513,9 @@ export async function importEvent(
           description: session.description,
           descriptionHtml: html?.description ?? "",
           tags: session.tags,
+          span: session.slots ?? 1,
+          needs: session.needs ?? [],
+          remoteUrl: session.remoteUrl ?? null,
           status: "open",
           chathamHouse: session.chathamHouse,
           notesLocked: session.notesLocked,

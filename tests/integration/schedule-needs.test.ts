@@ -8,7 +8,7 @@ import {
   validateScheduleXml,
 } from "../consumers/index";
 import { type DbProbe, openDbProbe } from "../helpers/db";
-import { type HttpClient, createEvent, joinAs } from "../helpers/http";
+import { HttpClient, createEvent, joinAs } from "../helpers/http";
 import { type TestServer, startServer } from "../helpers/server";
 import { decodeHtml } from "./support";
 
@@ -463,5 +463,64 @@ describe("schedule exports with long sessions and remote links, read back by the
       links: [{ type: "web", url: "https://stream.example.org/ws" }],
     });
     expect(String(ws?.end)).toContain("T12:00:00");
+  });
+});
+
+describe("export.json and /import", () => {
+  it("carry room features and links, and a session's slots, needs and own link", async () => {
+    const v = await venue();
+    expect(
+      (
+        await editRoom(v, v.rooms.hall, {
+          features: ["projector", "sofas"],
+          remoteUrl: "https://call.example.org/hall",
+        })
+      ).status,
+    ).toBe(200);
+    const id = await pitched(v, "Workshop", {
+      span: "2",
+      needs: ["projector"],
+      remoteUrl: "https://stream.example.org/w",
+    });
+    expect(
+      (
+        await v.organiser.post(`/e/${v.slug}/grid`, {
+          intent: "place",
+          pitchId: id,
+          roomId: v.rooms.hall,
+          slotId: v.slots.s10,
+        })
+      ).status,
+    ).toBe(200);
+    const file = await (await v.organiser.get(`/e/${v.slug}/export.json`)).json();
+    expect(file.rooms.find((r: { name: string }) => r.name === "Hall")).toMatchObject({
+      features: ["projector", "sofas"],
+      remoteUrl: "https://call.example.org/hall",
+    });
+    expect(file.sessions.find((s: { title: string }) => s.title === "Workshop")).toMatchObject({
+      slots: 2,
+      needs: ["projector"],
+      remoteUrl: "https://stream.example.org/w",
+    });
+    const importer = new HttpClient(server.url);
+    const imported = await importer.post("/import", { json: JSON.stringify(file) });
+    expect(imported.status, await imported.clone().text()).toBe(302);
+    const slug = imported.headers.get("location")?.match(/^\/e\/([^/]+)\//)?.[1] as string;
+    const eventId = db.eventBySlug(slug).id;
+    expect(db.get("select features, remote_url from rooms where event_id = ? and name = 'Hall'", eventId)).toEqual({
+      features: JSON.stringify(["projector", "sofas"]),
+      remote_url: "https://call.example.org/hall",
+    });
+    expect(
+      db.get("select span, needs, remote_url from pitches where event_id = ? and title = 'Workshop'", eventId),
+    ).toEqual({
+      span: 2,
+      needs: JSON.stringify(["projector"]),
+      remote_url: "https://stream.example.org/w",
+    });
+    // And it exports the same again.
+    const copy = await (await importer.get(`/e/${slug}/export.json`)).json();
+    expect(copy.sessions).toEqual(file.sessions);
+    expect(copy.rooms).toEqual(file.rooms);
   });
 });

@@ -42,7 +42,12 @@ export function eventFile(model: EventExport): EventFileInput {
       blindVoting: event.blindVoting,
       shufflePitches: event.shufflePitches,
     },
-    rooms: model.rooms.map((room) => ({ name: room.name, capacity: room.capacity })),
+    rooms: model.rooms.map((room) => ({
+      name: room.name,
+      capacity: room.capacity,
+      ...(room.features?.length ? { features: room.features } : {}),
+      ...(room.remoteUrl ? { remoteUrl: room.remoteUrl } : {}),
+    })),
     timeSlots: model.slots.map((slot) => ({
       start: slot.localStart,
       end: slot.localEnd,
@@ -58,6 +63,9 @@ export function eventFile(model: EventExport): EventFileInput {
       pitcher: session.pitcher,
       createdAt: session.createdAt,
       votes: votes[i] ?? 0,
+      ...(session.span && session.span > 1 ? { slots: session.span } : {}),
+      ...(session.needs?.length ? { needs: session.needs } : {}),
+      ...(session.ownRemoteUrl ? { remoteUrl: session.ownRemoteUrl } : {}),
       placement: session.placement
         ? { room: session.placement.room, start: session.placement.localStart, pinned: session.placement.pinned }
         : null,

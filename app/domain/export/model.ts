@@ -90,6 +90,12 @@ export interface ExportSession {
   notesLocked: boolean;
   /** Where to join from afar (video call, stream, chat): its own link, else its room's; https only. */
   remoteUrl?: string | null;
+  /** The session's own remote link (not its room's), for export.json. */
+  ownRemoteUrl?: string | null;
+  /** Consecutive session slots it takes (1, or more for a long session). */
+  span?: number;
+  /** Room features it needs. */
+  needs?: string[];
   /** The pitcher, when the attribution rule allows the name. */
   pitcher: string | null;
   /** Accepted co-hosts whom the rule allows to name (each by their own write-up choice), in order. */
