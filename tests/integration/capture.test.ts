@@ -160,7 +160,7 @@ function pitchFlags(pitchId: string) {
 /** The audit trail of an event after its creation. */
 function auditOf(eventId: string) {
   return db.all<{ actor: string; action: string; target_id: string | null; detail: string | null }>(
-    "select actor, action, target_id, detail from audit_log where event_id = ? and action != 'event.create' order by id",
+    "select actor, action, target_id, detail from audit_log where event_id = ? and action not in ('event.create', 'attendee.join') order by id",
     eventId,
   );
 }
