@@ -572,7 +572,7 @@ describe("the rest of the organiser's day at the same venue", () => {
 
     // A note's "Edit" puts focus in the editor; "Save" puts it back on "Edit".
     await page.getByRole("textbox", { name: "Text", exact: true }).fill("Bring a water bottle, with a tpyo");
-    await page.getByRole("button", { name: "Add" }).click();
+    await page.getByRole("button", { name: "Add", exact: true }).click();
     const notes = page.getByRole("list", { name: "Captured notes" });
     const item = notes.getByRole("listitem").filter({ hasText: "Bring a water bottle" });
     await expect.poll(() => item.getByText("Not sent yet").count(), { timeout: 10_000 }).toBe(0);
