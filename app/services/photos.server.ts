@@ -76,9 +76,9 @@ export async function addPhoto(
   const attendee = requireAttendee(viewer);
   await ctx.limiter.consume({ ip: viewer.ip, attendeeId: attendee.id });
   const data = validate(addPhotoSchema, input);
-  const check = () => {
-    const pitch = findSession(ctx.db, viewer, data.pitchId);
-    const existing = ctx.db.select().from(photos).where(eq(photos.id, data.id)).get();
+  const check = (db: Parameters<typeof findSession>[0] = ctx.db) => {
+    const pitch = findSession(db, viewer, data.pitchId);
+    const existing = db.select().from(photos).where(eq(photos.id, data.id)).get();
     if (existing) {
       if (existing.uploaderId !== attendee.id || existing.pitchId !== pitch.id) {
         throw new ServiceError("conflict", "That photo id is already taken. Reload the page and add it again.");
@@ -86,7 +86,7 @@ export async function addPhoto(
       return { pitch, existing };
     }
     requirePhotoWritable(pitch);
-    const n = ctx.db.select({ n: count() }).from(photos).where(eq(photos.pitchId, pitch.id)).get()?.n ?? 0;
+    const n = db.select({ n: count() }).from(photos).where(eq(photos.pitchId, pitch.id)).get()?.n ?? 0;
     if (n >= PHOTO_LIMITS.perSession) {
       throw new ServiceError("conflict", `A session can have at most ${PHOTO_LIMITS.perSession} photos.`);
     }
@@ -110,10 +110,10 @@ export async function addPhoto(
   let row: Photo;
   try {
     row = ctx.db.transaction(
-      () => {
-        const { pitch, existing } = check();
+      (tx) => {
+        const { pitch, existing } = check(tx);
         if (existing) return existing;
-        return ctx.db
+        return tx
           .insert(photos)
           .values({
             id: data.id,
