@@ -52,13 +52,6 @@ export function coverage(slots: readonly SpanSlot[], startId: string, span: numb
   return { ok: true, slotIds: ids };
 }
 
-/** Every start slot where a span of `span` fits (used by the scheduler and the placing dialog). */
-export function validStarts(slots: readonly SpanSlot[], span: number): string[] {
-  return slots
-    .filter((s) => coverage(slots, s.id, span).ok && (span === 1 ? s.kind !== "break" : true))
-    .map((s) => s.id);
-}
-
 /** "2 slots", "1 slot". */
 export function slotsText(n: number): string {
   return `${n} slot${n === 1 ? "" : "s"}`;

@@ -472,7 +472,7 @@ export async function placePitch(ctx: ServiceContext, viewer: Viewer, input: unk
         // A plain swap: two one-slot sessions trade cells.
         const swappable = occupant && occupant.span === 1 && pitch.span === 1;
         if (occupant && (!swappable || !data.swap || !current)) {
-          if (swappable || (occupant.span === 1 && pitch.span === 1)) {
+          if (swappable) {
             throw new ServiceError(
               "conflict",
               `${room.name} already holds “${occupant.title}” at that time. Unschedule it first, or drag onto it to swap.`,
